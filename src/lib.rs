@@ -1,2 +1,27 @@
-//! `accelerateur`: a Telegram bot serving a free e-commerce training programme
-//! to French small businesses.
+//! `accelerateur`: a Telegram bot serving a free e-commerce training programme to French small businesses.
+//!
+//! A tour: [`config::Settings`] is read once from the environment; [`startup::Application`] opens the
+//! [`storage::Db`] (SQLite or PostgreSQL), connects to the Bot API through [`telegram::Telegram`] and runs the
+//! dptree [`telegram::schema::schema`]. Every word users read comes from [`i18n`] (Fluent files in `locales/fr/`)
+//! and reaches Telegram as escaped [`text::Html`].
+
+/// Command-line interface (clap).
+pub mod cli;
+/// The current time, injectable for tests.
+pub mod clock;
+/// Typed settings from the environment.
+pub mod config;
+/// French messages from Fluent files.
+pub mod i18n;
+/// Builds and runs the bot.
+pub mod startup;
+/// The database: the only module that runs SQL.
+pub mod storage;
+/// The Bot API gateway, routing table and handlers.
+pub mod telegram;
+/// Logging set-up.
+pub mod telemetry;
+/// HTML-escaped text for Telegram.
+pub mod text;
+/// The daily webinar's schedule.
+pub mod webinar;

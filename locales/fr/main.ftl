@@ -1,0 +1,111 @@
+## Accueil, menu et aide. Tout ce que lit l'utilisateur est ici (HTML Telegram autorisé : <b>, <i>, <a>).
+
+start-greeting =
+    Bonjour <b>{ $first_name }</b> 👋
+
+    Bienvenue dans <b>Accélérateur</b>, le programme gratuit qui accompagne les commerçants, artisans et producteurs dans la vente en ligne.
+
+    Posez-moi vos questions comme elles vous viennent, suivez le parcours de formation en vidéo et ne manquez pas le webinaire en direct, chaque jour de semaine à 10 h.
+
+    Que voulez-vous faire ?
+menu-title = Que voulez-vous faire ?
+menu-ask = ❓ Poser une question
+menu-course = 🎓 Parcours de formation
+menu-webinars = 📅 Webinaires
+menu-reminders = 🔔 Mes rappels
+menu-help = ℹ️ Aide
+menu-back = ⬅️ Menu principal
+
+help-text =
+    <b>Ce que je sais faire</b>
+
+    ❓ <b>Répondre à vos questions</b> sur la vente en ligne : écrivez simplement votre question, même en abrégé (« cmt ouvrir une boutique en ligne », « frais de port offerts ? »). Si je ne connais pas la réponse, je vous propose de la transmettre à un formateur.
+    🎓 <b>Le parcours de formation</b> : 7 chapitres de vidéos courtes, de la préparation aux premières ventes. /parcours
+    📈 <b>Votre progression</b> : les modules vus et le prochain à regarder. /progression
+    📅 <b>Les webinaires</b> en direct, chaque jour de semaine à 10 h (heure de Paris). /webinaires
+
+    Commandes : /start pour le menu, /aide pour revoir ce message.
+
+ask-prompt =
+    ❓ <b>Posez votre question</b>
+
+    Écrivez-la simplement dans la conversation, comme vous la diriez à un formateur. Par exemple :
+    • « comment choisir un transporteur ? »
+    • « faut-il un SIRET pour vendre sur internet ? »
+    • « cb coûte Amazon ? »
+
+webinars-text =
+    📅 <b>Webinaires en direct</b>
+
+    Un webinaire a lieu chaque jour de semaine à 10 h (heure de Paris) : un formateur présente un thème et répond à vos questions en direct.
+
+    Prochaine séance : <b>{ $next_session }</b>.
+webinar-date = { $weekday } { $day } { $month } à { $time }
+
+reminders-soon =
+    🔔 <b>Mes rappels</b>
+
+    Les rappels avant chaque webinaire arrivent très bientôt dans le bot. En attendant, le webinaire a lieu chaque jour de semaine à 10 h (heure de Paris).
+
+feature-soon = Cette fonction arrive bientôt.
+
+unknown-command =
+    Je ne connais pas cette commande 🤔
+
+    Écrivez votre question en toutes lettres, ou utilisez /start pour le menu et /aide pour l'aide.
+non-text =
+    Je ne sais lire que les messages écrits 🙂
+
+    Écrivez votre question en quelques mots, ou utilisez /start pour afficher le menu.
+menu-expired = Ce menu a expiré : voici le menu à jour.
+not-allowed = Cette commande est réservée à l'équipe du programme.
+
+## Descriptions des commandes (menu « / » de Telegram)
+
+cmd-start = Accueil et menu principal
+cmd-aide = Ce que le bot sait faire
+cmd-parcours = Parcours de formation
+cmd-progression = Ma progression
+cmd-webinaires = Prochain webinaire
+cmd-rappels = Mes rappels
+cmd-stats = Statistiques du bot (équipe)
+cmd-sans-reponse = Questions restées sans réponse (équipe)
+cmd-recharger-faq = Recharger la FAQ et le parcours (admin)
+
+## Dates en français
+
+weekday-monday = lundi
+weekday-tuesday = mardi
+weekday-wednesday = mercredi
+weekday-thursday = jeudi
+weekday-friday = vendredi
+weekday-saturday = samedi
+weekday-sunday = dimanche
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## Équipe : statistiques et questions sans réponse
+
+staff-stats =
+    📊 <b>Statistiques</b>
+
+    Utilisateurs : { $users } (dont { $reachable } joignables)
+    Questions répondues : { $answered }
+    Suggestions proposées : { $suggested }
+    Sans réponse : { $unanswered } (dont { $forwarded } transmises à un formateur)
+    Messages de politesse : { $smalltalk }
+    Avis : 👍 { $helpful } · 👎 { $not_helpful }
+staff-unanswered-title =
+    📨 <b>Dernières questions sans réponse</b> ({ $count })
+
+staff-unanswered-none = Aucune question sans réponse pour le moment 🎉

@@ -1,0 +1,95 @@
+//! [`Application`]: builds the running bot from [`Settings`] (database, Telegram client, dispatcher) and runs it.
+//!
+//! `main` and the integration tests use the same `build`, so tests exercise the real start-up path.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use teloxide::{
+    adaptors::throttle::Limits,
+    dispatching::{DefaultKey, ShutdownToken},
+    error_handlers::LoggingErrorHandler,
+    prelude::*,
+    requests::RequesterExt,
+};
+use url::Url;
+
+use crate::{
+    clock::AppClock,
+    config::{RoleSettings, Settings},
+    storage::{Db, users::Role},
+    telegram::{Telegram, Tg, commands, schema::schema},
+};
+
+/// What handlers need to know of the configuration (no secrets).
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub timezone: jiff::tz::TimeZone,
+    pub roles: RoleSettings,
+    pub course_url: Url,
+}
+
+/// Injected into handlers.
+pub type BotSettings = Arc<BotConfig>;
+
+/// The bot, ready to run.
+pub struct Application {
+    dispatcher: Dispatcher<Tg, anyhow::Error, DefaultKey>,
+    db: Db,
+}
+
+impl Application {
+    /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the dispatcher.
+    pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
+        let db = Db::open(&settings.database).await?;
+        let mut bot = Bot::new(settings.telegram.token.expose());
+        if let Some(url) = settings.telegram.api_url.clone() {
+            bot = bot.set_api_url(url);
+        }
+        let bot: Tg = bot.throttle(Limits::default());
+        let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
+        tracing::info!(username = me.username(), "connected to Telegram");
+
+        let staff = configured_staff(&settings.roles);
+        if let Err(error) = commands::register(&bot, &staff).await {
+            tracing::warn!(error = %error, "cannot register the command lists; continuing");
+        }
+
+        let config = Arc::new(BotConfig {
+            timezone: settings.timezone.clone(),
+            roles: settings.roles.clone(),
+            course_url: settings.course_url.clone(),
+        });
+        let dispatcher = Dispatcher::builder(bot.clone(), schema())
+            .dependencies(dptree::deps![Telegram::new(bot, db.clone()), db.clone(), clock, config])
+            .default_handler(|update| async move {
+                tracing::debug!(update_id = update.id.0, "update ignored");
+            })
+            .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
+            .build();
+        Ok(Self { dispatcher, db })
+    }
+
+    /// A token that stops the dispatcher gracefully.
+    #[must_use]
+    pub fn shutdown_token(&self) -> ShutdownToken {
+        self.dispatcher.shutdown_token()
+    }
+
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Long-polls Telegram and handles updates until the shutdown token (or Ctrl-C, if enabled) stops it.
+    pub async fn run_until_stopped(mut self) {
+        self.dispatcher.dispatch().await;
+        self.db.close().await;
+    }
+}
+
+fn configured_staff(roles: &RoleSettings) -> Vec<(UserId, Role)> {
+    let admins = roles.admins.iter().map(|id| (*id, Role::Admin));
+    let trainers = roles.trainers.iter().filter(|id| !roles.admins.contains(id)).map(|id| (*id, Role::Trainer));
+    admins.chain(trainers).collect()
+}

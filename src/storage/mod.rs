@@ -1,0 +1,126 @@
+//! The one place that owns the database: nothing else runs SQL.
+//!
+//! [`Db`] wraps one sqlx pool, SQLite or PostgreSQL, chosen by the `DATABASE_URL` scheme. Queries are written once
+//! with `$1` placeholders (both engines accept them) and run on whichever pool is open through [`on_pool!`];
+//! statements whose dialects differ are forked inside the aggregate's file. Timestamps are Unix seconds.
+//! One file per aggregate: [`users`], [`questions`], [`progress`].
+
+pub mod progress;
+pub mod questions;
+pub mod users;
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::config::{Backend, DatabaseUrl};
+
+/// A handle on the database, cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same expression against whichever pool `db` holds.
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::storage::Db::Sqlite($pool) => $body,
+            $crate::storage::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Errors callers treat differently: a missing row, or anything else.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("row not found")]
+    NotFound,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            other => Self::Other(other.into()),
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+impl Db {
+    /// Opens the pool (creating a missing SQLite file, in WAL mode) without migrating.
+    pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        match url.backend() {
+            Some(Backend::Sqlite) => {
+                let options = SqliteConnectOptions::from_str(url.expose())
+                    .with_context(|| format!("invalid SQLite URL {url}"))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await
+                    .with_context(|| format!("cannot open the SQLite database {url}"))?;
+                Ok(Self::Sqlite(pool))
+            }
+            Some(Backend::Postgres) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url.expose())
+                    .await
+                    .with_context(|| format!("cannot connect to the PostgreSQL database {url}"))?;
+                Ok(Self::Postgres(pool))
+            }
+            None => anyhow::bail!("unsupported DATABASE_URL {url}: use sqlite:// or postgres://"),
+        }
+    }
+
+    /// Applies the migrations embedded in the binary for this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Self::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        }
+        .context("cannot apply database migrations")
+    }
+
+    /// Connects and migrates: what start-up does.
+    pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let db = Self::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A cheap query proving the database answers (readiness probe).
+    pub async fn ping(&self) -> DbResult<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await);
+    }
+}

@@ -1,0 +1,120 @@
+//! The `questions` and `feedback` tables: every question asked, its outcome, and every 👍 / 👎.
+//! They feed statistics and the loop where trainers answer what the bot could not.
+
+use teloxide::types::UserId;
+
+use super::{Db, DbResult, on_pool};
+
+/// A question as the matcher saw it, ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewQuestion<'a> {
+    pub user_id: UserId,
+    pub text: &'a str,
+    pub outcome: &'a str,
+    pub faq_id: Option<&'a str>,
+    pub score: Option<f64>,
+    pub now: i64,
+}
+
+/// A recorded question.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct QuestionRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub text: String,
+    pub outcome: String,
+    pub faq_id: Option<String>,
+    pub score: Option<f64>,
+    pub forwarded_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// Counts of questions per outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuestionStats {
+    pub answer: i64,
+    pub suggest: i64,
+    pub fallback: i64,
+    pub smalltalk: i64,
+    pub forwarded: i64,
+    pub helpful: i64,
+    pub not_helpful: i64,
+}
+
+const SELECT_QUESTION: &str =
+    "SELECT id, user_id, text, outcome, faq_id, score, forwarded_at, created_at FROM questions";
+
+impl Db {
+    pub async fn record_question(&self, question: NewQuestion<'_>) -> DbResult<i64> {
+        let sql = "INSERT INTO questions (user_id, text, outcome, faq_id, score, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        let NewQuestion { user_id, text, outcome, faq_id, score, now } = question;
+        let (id,): (i64,) = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(user_id.0 as i64).bind(text).bind(outcome).bind(faq_id).bind(score).bind(now)
+            .fetch_one(pool).await)?;
+        Ok(id)
+    }
+
+    /// The question `id` if it was asked by `user_id` (a button cannot act on someone else's question).
+    pub async fn question_of(&self, id: i64, user_id: UserId) -> DbResult<QuestionRecord> {
+        let sql = format!("{SELECT_QUESTION} WHERE id = $1 AND user_id = $2");
+        let row = on_pool!(self, pool => sqlx::query_as(&sql).bind(id).bind(user_id.0 as i64).fetch_one(pool).await)?;
+        Ok(row)
+    }
+
+    /// Records (or changes) a user's 👍 / 👎 on the answer to one of their questions.
+    pub async fn record_feedback(
+        &self,
+        question_id: i64,
+        user_id: UserId,
+        faq_id: &str,
+        helpful: bool,
+        now: i64,
+    ) -> DbResult<()> {
+        let sql = "INSERT INTO feedback (question_id, user_id, faq_id, helpful, created_at) VALUES ($1, $2, $3, $4, $5) \
+                   ON CONFLICT (question_id, user_id) DO UPDATE SET helpful = excluded.helpful, created_at = excluded.created_at";
+        on_pool!(self, pool => sqlx::query(sql).bind(question_id).bind(user_id.0 as i64).bind(faq_id).bind(helpful).bind(now).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn feedback_of(&self, question_id: i64, user_id: UserId) -> DbResult<Option<bool>> {
+        let sql = "SELECT helpful FROM feedback WHERE question_id = $1 AND user_id = $2";
+        let row: Option<(bool,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(question_id).bind(user_id.0 as i64).fetch_optional(pool).await)?;
+        Ok(row.map(|(helpful,)| helpful))
+    }
+
+    /// Marks a question as passed to the trainers; returns false if it already was.
+    pub async fn forward_question(&self, id: i64, user_id: UserId, now: i64) -> DbResult<bool> {
+        let sql = "UPDATE questions SET forwarded_at = $3 WHERE id = $1 AND user_id = $2 AND forwarded_at IS NULL";
+        let changed = on_pool!(self, pool => sqlx::query(sql).bind(id).bind(user_id.0 as i64).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(changed > 0)
+    }
+
+    /// The latest questions the bot could not answer, newest first (forwarded ones included).
+    pub async fn unanswered_questions(&self, limit: i64) -> DbResult<Vec<QuestionRecord>> {
+        let sql = format!("{SELECT_QUESTION} WHERE outcome IN ('fallback', 'suggest') ORDER BY id DESC LIMIT $1");
+        let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    pub async fn questions_of(&self, user_id: UserId) -> DbResult<Vec<QuestionRecord>> {
+        let sql = format!("{SELECT_QUESTION} WHERE user_id = $1 ORDER BY id");
+        let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id.0 as i64).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    pub async fn question_stats(&self) -> DbResult<QuestionStats> {
+        let sql = "SELECT \
+            COALESCE(SUM(CASE WHEN outcome = 'answer' THEN 1 ELSE 0 END), 0), \
+            COALESCE(SUM(CASE WHEN outcome = 'suggest' THEN 1 ELSE 0 END), 0), \
+            COALESCE(SUM(CASE WHEN outcome = 'fallback' THEN 1 ELSE 0 END), 0), \
+            COALESCE(SUM(CASE WHEN outcome = 'smalltalk' THEN 1 ELSE 0 END), 0), \
+            COALESCE(SUM(CASE WHEN forwarded_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM questions";
+        let (answer, suggest, fallback, smalltalk, forwarded): (i64, i64, i64, i64, i64) =
+            on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
+        let sql = "SELECT COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0), \
+                   COALESCE(SUM(CASE WHEN helpful THEN 0 ELSE 1 END), 0) FROM feedback";
+        let (helpful, not_helpful): (i64, i64) = on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
+        Ok(QuestionStats { answer, suggest, fallback, smalltalk, forwarded, helpful, not_helpful })
+    }
+}

@@ -1,0 +1,180 @@
+//! [`CallbackData`]: every inline-keyboard button's payload, typed.
+//!
+//! Buttons carry a short ASCII string (Telegram allows 1 to 64 bytes). It is parsed once, at the edge of the
+//! dispatcher; anything that does not parse (forged, truncated, from an older version of the bot) becomes `None`
+//! and gets the polite "ce menu a expiré" reply. Ids inside are validated against the loaded content by the handler.
+
+use std::fmt;
+
+/// Maximum size Telegram accepts for `callback_data`.
+pub const MAX_BYTES: usize = 64;
+
+/// Entries of the main menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    Home,
+    Ask,
+    Course,
+    Webinars,
+    Reminders,
+    Help,
+    Resume,
+}
+
+/// What a button press asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackData {
+    Menu(MenuItem),
+    /// Show the answer of FAQ entry `faq_id`, chosen among suggestions for question `question_id`.
+    Suggestion {
+        question_id: i64,
+        faq_id: String,
+    },
+    /// 👍 / 👎 on the answer to a question.
+    Feedback {
+        question_id: i64,
+        helpful: bool,
+    },
+    /// Pass an unanswered question to the trainers.
+    Forward {
+        question_id: i64,
+    },
+    /// The list of chapters.
+    Chapters,
+    /// One chapter's modules, page `page` (0-based).
+    Chapter {
+        chapter_id: String,
+        page: u8,
+    },
+    /// A module card.
+    Module {
+        module_id: String,
+    },
+    /// Mark a module as seen, then show its card again.
+    Seen {
+        module_id: String,
+    },
+    /// Progress per chapter.
+    Progress,
+}
+
+impl CallbackData {
+    /// Parses a button payload; `None` for anything we did not produce.
+    #[must_use]
+    pub fn parse(raw: &str) -> Option<Self> {
+        if raw.len() > MAX_BYTES {
+            return None;
+        }
+        let mut parts = raw.split(':');
+        let kind = parts.next()?;
+        let data = match (kind, parts.next(), parts.next()) {
+            ("m", Some(item), None) => Self::Menu(match item {
+                "home" => MenuItem::Home,
+                "ask" => MenuItem::Ask,
+                "course" => MenuItem::Course,
+                "web" => MenuItem::Webinars,
+                "rem" => MenuItem::Reminders,
+                "help" => MenuItem::Help,
+                "resume" => MenuItem::Resume,
+                _ => return None,
+            }),
+            ("s", Some(question), Some(faq_id)) => {
+                Self::Suggestion { question_id: parse_id(question)?, faq_id: parse_slug(faq_id)? }
+            }
+            ("f", Some(question), Some(vote)) => Self::Feedback {
+                question_id: parse_id(question)?,
+                helpful: match vote {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                },
+            },
+            ("t", Some(question), None) => Self::Forward { question_id: parse_id(question)? },
+            ("chs", None, None) => Self::Chapters,
+            ("ch", Some(chapter), Some(page)) => {
+                Self::Chapter { chapter_id: parse_slug(chapter)?, page: page.parse().ok().filter(|p| *p < 100)? }
+            }
+            ("mod", Some(module), None) => Self::Module { module_id: parse_slug(module)? },
+            ("seen", Some(module), None) => Self::Seen { module_id: parse_slug(module)? },
+            ("prog", None, None) => Self::Progress,
+            _ => return None,
+        };
+        parts.next().is_none().then_some(data)
+    }
+}
+
+impl fmt::Display for CallbackData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Menu(item) => {
+                let item = match item {
+                    MenuItem::Home => "home",
+                    MenuItem::Ask => "ask",
+                    MenuItem::Course => "course",
+                    MenuItem::Webinars => "web",
+                    MenuItem::Reminders => "rem",
+                    MenuItem::Help => "help",
+                    MenuItem::Resume => "resume",
+                };
+                write!(f, "m:{item}")
+            }
+            Self::Suggestion { question_id, faq_id } => write!(f, "s:{question_id}:{faq_id}"),
+            Self::Feedback { question_id, helpful } => write!(f, "f:{question_id}:{}", u8::from(*helpful)),
+            Self::Forward { question_id } => write!(f, "t:{question_id}"),
+            Self::Chapters => f.write_str("chs"),
+            Self::Chapter { chapter_id, page } => write!(f, "ch:{chapter_id}:{page}"),
+            Self::Module { module_id } => write!(f, "mod:{module_id}"),
+            Self::Seen { module_id } => write!(f, "seen:{module_id}"),
+            Self::Progress => f.write_str("prog"),
+        }
+    }
+}
+
+fn parse_id(raw: &str) -> Option<i64> {
+    raw.parse().ok().filter(|id| *id > 0)
+}
+
+/// Content ids are `[a-z0-9-]`, at most 40 bytes (checked by `faq check`).
+fn parse_slug(raw: &str) -> Option<String> {
+    let valid = !raw.is_empty()
+        && raw.len() <= 40
+        && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then(|| raw.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn longest_examples() -> Vec<CallbackData> {
+        let slug = "a".repeat(40);
+        vec![
+            CallbackData::Menu(MenuItem::Resume),
+            CallbackData::Suggestion { question_id: i64::MAX, faq_id: slug.clone() },
+            CallbackData::Feedback { question_id: i64::MAX, helpful: true },
+            CallbackData::Forward { question_id: i64::MAX },
+            CallbackData::Chapters,
+            CallbackData::Chapter { chapter_id: slug.clone(), page: 99 },
+            CallbackData::Module { module_id: slug.clone() },
+            CallbackData::Seen { module_id: slug },
+            CallbackData::Progress,
+        ]
+    }
+
+    #[test]
+    fn every_payload_fits_in_64_bytes_and_round_trips() {
+        for data in longest_examples() {
+            let encoded = data.to_string();
+            assert!(encoded.len() <= MAX_BYTES, "{encoded} is {} bytes", encoded.len());
+            assert_eq!(CallbackData::parse(&encoded), Some(data));
+        }
+    }
+
+    #[test]
+    fn forged_payloads_are_rejected() {
+        for raw in ["", "m:nope", "s:0:x", "s:12:../etc", "f:1:2", "ch:x:abc", "mod:A", "mod:a:b", "x", &"m".repeat(65)]
+        {
+            assert_eq!(CallbackData::parse(raw), None, "{raw}");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Slash commands, typed, and their registration with `setMyCommands`.
+//!
+//! Merchants see [`Command`]; trainers also see [`StaffCommand`]; admins also see [`AdminCommand`]. Telegram shows
+//! each its own list through a per-chat scope. Descriptions are French Fluent messages.
+
+use teloxide::{
+    prelude::*,
+    types::{BotCommand, BotCommandScope, Recipient},
+    utils::command::BotCommands,
+};
+
+use crate::{storage::users::Role, telegram::Tg, tr};
+
+/// Commands every merchant can use.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "snake_case")]
+pub enum Command {
+    Start,
+    Menu,
+    Aide,
+    Help,
+    Parcours,
+    Progression,
+    Webinaires,
+    Rappels,
+}
+
+/// Commands for trainers (and admins).
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "snake_case")]
+pub enum StaffCommand {
+    Stats,
+    SansReponse,
+}
+
+/// Commands for admins only.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "snake_case")]
+pub enum AdminCommand {
+    RechargerFaq,
+}
+
+/// The commands shown to merchants (`/menu` and `/help` work but are not advertised).
+#[must_use]
+pub fn merchant_list() -> Vec<BotCommand> {
+    vec![
+        BotCommand::new("start", tr!("cmd-start")),
+        BotCommand::new("parcours", tr!("cmd-parcours")),
+        BotCommand::new("progression", tr!("cmd-progression")),
+        BotCommand::new("webinaires", tr!("cmd-webinaires")),
+        BotCommand::new("rappels", tr!("cmd-rappels")),
+        BotCommand::new("aide", tr!("cmd-aide")),
+    ]
+}
+
+#[must_use]
+pub fn staff_list() -> Vec<BotCommand> {
+    vec![BotCommand::new("stats", tr!("cmd-stats")), BotCommand::new("sans_reponse", tr!("cmd-sans-reponse"))]
+}
+
+#[must_use]
+pub fn admin_list() -> Vec<BotCommand> {
+    vec![BotCommand::new("recharger_faq", tr!("cmd-recharger-faq"))]
+}
+
+/// The list a user with `role` sees.
+#[must_use]
+pub fn list_for(role: Role) -> Vec<BotCommand> {
+    let mut commands = merchant_list();
+    if role >= Role::Trainer {
+        commands.extend(staff_list());
+    }
+    if role >= Role::Admin {
+        commands.extend(admin_list());
+    }
+    commands
+}
+
+/// Registers the merchant list for everyone, and the longer lists in the private chats of staff members.
+pub async fn register(bot: &Tg, staff: &[(UserId, Role)]) -> Result<(), teloxide::RequestError> {
+    bot.set_my_commands(merchant_list()).await?;
+    for (user, role) in staff {
+        let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId::from(*user)) };
+        bot.set_my_commands(list_for(*role)).scope(scope).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[BotCommand]) -> Vec<String> {
+        list.iter().map(|c| c.command.clone()).collect()
+    }
+
+    #[test]
+    fn every_advertised_command_parses() {
+        for command in names(&list_for(Role::Admin)) {
+            let text = format!("/{command}");
+            let parsed = Command::parse(&text, "bot").is_ok()
+                || StaffCommand::parse(&text, "bot").is_ok()
+                || AdminCommand::parse(&text, "bot").is_ok();
+            assert!(parsed, "{text} is advertised but not handled");
+        }
+    }
+
+    #[test]
+    fn merchants_do_not_see_staff_commands() {
+        let merchant = names(&list_for(Role::Merchant));
+        assert!(!merchant.contains(&"stats".to_owned()));
+        assert!(names(&list_for(Role::Trainer)).contains(&"stats".to_owned()));
+        assert!(!names(&list_for(Role::Trainer)).contains(&"recharger_faq".to_owned()));
+    }
+
+    #[test]
+    fn descriptions_fit_telegram_limits() {
+        for command in list_for(Role::Admin) {
+            assert!((1..=256).contains(&command.description.chars().count()), "{}", command.command);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The one place that sends to the Bot API.
+//!
+//! [`Telegram`] wraps the adaptor stack [`Tg`] (teloxide's `Throttle`, which paces interactive replies and retries
+//! after a 429 `retry_after`) and the database, so that a user found to have blocked the bot is flagged wherever
+//! that is discovered. Every send takes [`Html`] and uses `ParseMode::Html`. Telegram errors are expected events:
+//! they become a [`SendOutcome`], never a panic.
+
+use std::time::Duration;
+
+use teloxide::{
+    ApiError, RequestError,
+    adaptors::Throttle,
+    payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters, SendMessageSetters},
+    prelude::*,
+    types::{CallbackQueryId, InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode},
+};
+
+use crate::{storage::Db, text::Html};
+
+/// The adaptor stack every request goes through.
+pub type Tg = Throttle<Bot>;
+
+/// What happened to a request, as the rest of the bot cares about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Sent (or edited); the message id.
+    Sent(MessageId),
+    /// The edit would not change anything: not an error for us.
+    Unchanged,
+    /// The user blocked the bot, deleted their account or the chat is gone: stop writing to them.
+    Unreachable,
+    /// Telegram asks to wait (already retried once by `Throttle`).
+    RetryAfter(Duration),
+    /// Telegram rejected the request itself (bad text, markup, missing message...).
+    Rejected(String),
+    /// Network error, timeout or 5xx: worth retrying later.
+    Transient(String),
+}
+
+impl SendOutcome {
+    /// Classifies a teloxide error.
+    #[must_use]
+    pub fn from_error(error: &RequestError) -> Self {
+        match error {
+            RequestError::Api(ApiError::MessageNotModified) => Self::Unchanged,
+            RequestError::Api(
+                ApiError::BotBlocked
+                | ApiError::UserDeactivated
+                | ApiError::ChatNotFound
+                | ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots,
+            ) => Self::Unreachable,
+            RequestError::RetryAfter(seconds) => Self::RetryAfter(seconds.duration()),
+            RequestError::Api(api) => Self::Rejected(api.to_string()),
+            RequestError::MigrateToChatId(_) | RequestError::InvalidJson { .. } => Self::Rejected(error.to_string()),
+            RequestError::Network(_) | RequestError::Io(_) => Self::Transient(error.to_string()),
+        }
+    }
+
+    #[must_use]
+    pub fn is_delivered(&self) -> bool {
+        matches!(self, Self::Sent(_) | Self::Unchanged)
+    }
+}
+
+/// Our gateway to Telegram: cheap to clone, injected into handlers.
+#[derive(Clone)]
+pub struct Telegram {
+    bot: Tg,
+    db: Db,
+}
+
+impl Telegram {
+    #[must_use]
+    pub fn new(bot: Tg, db: Db) -> Self {
+        Self { bot, db }
+    }
+
+    #[must_use]
+    pub fn bot(&self) -> &Tg {
+        &self.bot
+    }
+
+    /// Sends an HTML message, optionally with an inline keyboard.
+    pub async fn send(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
+        let mut request = self
+            .bot
+            .send_message(chat, text.into_string())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_link_preview());
+        if let Some(keyboard) = keyboard {
+            request = request.reply_markup(keyboard);
+        }
+        let outcome = match request.await {
+            Ok(message) => SendOutcome::Sent(message.id),
+            Err(error) => SendOutcome::from_error(&error),
+        };
+        self.after(chat, "sendMessage", &outcome).await;
+        outcome
+    }
+
+    /// Replaces the text and keyboard of a message the bot sent; "not modified" counts as success.
+    pub async fn edit(
+        &self,
+        chat: ChatId,
+        message: MessageId,
+        text: Html,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> SendOutcome {
+        let mut request = self
+            .bot
+            .edit_message_text(chat, message, text.into_string())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_link_preview());
+        if let Some(keyboard) = keyboard {
+            request = request.reply_markup(keyboard);
+        }
+        let outcome = match request.await {
+            Ok(edited) => SendOutcome::Sent(edited.id),
+            Err(error) => SendOutcome::from_error(&error),
+        };
+        self.after(chat, "editMessageText", &outcome).await;
+        outcome
+    }
+
+    /// Edits `message` in place when there is one, otherwise sends a new message (and when the edit target is gone).
+    pub async fn show(
+        &self,
+        chat: ChatId,
+        message: Option<MessageId>,
+        text: Html,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> SendOutcome {
+        if let Some(message) = message {
+            match self.edit(chat, message, text.clone(), keyboard.clone()).await {
+                SendOutcome::Rejected(_) => {}
+                outcome => return outcome,
+            }
+        }
+        self.send(chat, text, keyboard).await
+    }
+
+    /// Stops the spinner on the button the user pressed, optionally with a short notification.
+    pub async fn answer_callback(&self, id: CallbackQueryId, notification: Option<String>) {
+        let mut request = self.bot.answer_callback_query(id);
+        if let Some(text) = notification {
+            request = request.text(text);
+        }
+        if let Err(error) = request.await {
+            tracing::warn!(error = %error, "answerCallbackQuery failed");
+        }
+    }
+
+    /// Logs failures and flags unreachable users, whatever sent the request.
+    async fn after(&self, chat: ChatId, method: &'static str, outcome: &SendOutcome) {
+        match outcome {
+            SendOutcome::Sent(_) | SendOutcome::Unchanged => {}
+            SendOutcome::Unreachable => {
+                tracing::info!(chat_id = chat.0, method, "user unreachable (blocked the bot?), flagging");
+                if let Some(user) = chat.as_user()
+                    && let Err(error) = self.db.set_blocked(user, true).await
+                {
+                    tracing::error!(chat_id = chat.0, error = ?error, "cannot flag a blocked user");
+                }
+            }
+            other => tracing::warn!(chat_id = chat.0, method, outcome = ?other, "Telegram request failed"),
+        }
+    }
+}
+
+fn no_link_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use teloxide::types::Seconds;
+
+    use super::*;
+
+    #[test]
+    fn blocked_and_deactivated_users_are_unreachable() {
+        for error in [ApiError::BotBlocked, ApiError::UserDeactivated, ApiError::ChatNotFound] {
+            assert_eq!(SendOutcome::from_error(&RequestError::Api(error)), SendOutcome::Unreachable);
+        }
+    }
+
+    #[test]
+    fn an_unmodified_edit_is_not_a_failure() {
+        let outcome = SendOutcome::from_error(&RequestError::Api(ApiError::MessageNotModified));
+        assert!(outcome.is_delivered());
+    }
+
+    #[test]
+    fn rate_limits_carry_their_delay() {
+        let outcome = SendOutcome::from_error(&RequestError::RetryAfter(Seconds::from_seconds(3)));
+        assert_eq!(outcome, SendOutcome::RetryAfter(Duration::from_secs(3)));
+    }
+}

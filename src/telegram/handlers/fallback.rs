@@ -1,0 +1,33 @@
+//! The replies for what the bot does not handle: unknown commands, non-text messages, expired buttons.
+
+use teloxide::types::{CallbackQuery, Message};
+
+use super::{HandlerResult, menu::origin};
+use crate::{
+    telegram::{Telegram, keyboards},
+    tr, tr_html,
+};
+
+pub async fn unknown_command(tg: Telegram, msg: Message) -> HandlerResult {
+    tg.send(msg.chat.id, tr_html!("unknown-command"), None).await;
+    Ok(())
+}
+
+pub async fn non_text(tg: Telegram, msg: Message) -> HandlerResult {
+    tg.send(msg.chat.id, tr_html!("non-text"), None).await;
+    Ok(())
+}
+
+/// A button whose data we cannot use (forged, from an older menu): say so and show a fresh menu.
+pub async fn expired_button(tg: Telegram, query: CallbackQuery) -> HandlerResult {
+    tg.answer_callback(query.id.clone(), Some(tr!("menu-expired"))).await;
+    if let Some((chat, _)) = origin(&query) {
+        tg.send(chat, tr_html!("menu-expired"), Some(keyboards::main_menu())).await;
+    }
+    Ok(())
+}
+
+pub async fn not_allowed(tg: Telegram, msg: Message) -> HandlerResult {
+    tg.send(msg.chat.id, tr_html!("not-allowed"), None).await;
+    Ok(())
+}

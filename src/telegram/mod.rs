@@ -1,0 +1,11 @@
+//! Everything Telegram: the gateway that sends ([`gateway`]), the routing table ([`schema`]), typed commands and
+//! button payloads, keyboards, and the handlers behind them.
+
+pub mod callback;
+pub mod commands;
+pub mod gateway;
+pub mod handlers;
+pub mod keyboards;
+pub mod schema;
+
+pub use gateway::{SendOutcome, Telegram, Tg};

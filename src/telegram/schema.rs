@@ -1,0 +1,100 @@
+//! `schema()`: the dptree routing table, and nothing else.
+//!
+//! Every update first refreshes its sender's row (`track_user`), then takes the first branch that accepts it:
+//! private messages (merchant commands, staff commands behind a role filter, admin commands behind theirs,
+//! unknown commands, text = a question, anything else = "I only read text"), then button presses (typed
+//! [`CallbackData`]; anything unparsable = "ce menu a expiré").
+
+use teloxide::{
+    dispatching::{UpdateFilterExt, UpdateHandler},
+    dptree::{self, case},
+    prelude::*,
+};
+
+use super::{
+    callback::CallbackData,
+    commands::{AdminCommand, Command, StaffCommand},
+    handlers::{fallback, menu, staff},
+};
+use crate::{
+    clock::AppClock,
+    startup::BotSettings,
+    storage::{Db, users::Role},
+};
+
+pub fn schema() -> UpdateHandler<anyhow::Error> {
+    let merchant_commands = teloxide::filter_command::<Command, _>()
+        .branch(case![Command::Start].endpoint(menu::start))
+        .branch(case![Command::Menu].endpoint(menu::menu))
+        .branch(case![Command::Aide].endpoint(menu::help))
+        .branch(case![Command::Help].endpoint(menu::help))
+        .branch(case![Command::Webinaires].endpoint(menu::webinars))
+        .branch(case![Command::Rappels].endpoint(menu::reminders))
+        .branch(case![Command::Parcours].endpoint(menu::course_soon))
+        .branch(case![Command::Progression].endpoint(menu::course_soon));
+
+    let staff_commands = teloxide::filter_command::<StaffCommand, _>()
+        .branch(
+            dptree::filter_async(is_trainer)
+                .branch(case![StaffCommand::Stats].endpoint(staff::stats))
+                .branch(case![StaffCommand::SansReponse].endpoint(staff::unanswered)),
+        )
+        .endpoint(fallback::not_allowed);
+
+    let admin_commands = teloxide::filter_command::<AdminCommand, _>()
+        .branch(dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(menu::course_soon)))
+        .endpoint(fallback::not_allowed);
+
+    let messages = Update::filter_message()
+        .filter(|msg: Message| msg.chat.is_private())
+        .branch(merchant_commands)
+        .branch(staff_commands)
+        .branch(admin_commands)
+        .branch(
+            dptree::filter(|msg: Message| msg.text().is_some_and(|text| text.starts_with('/')))
+                .endpoint(fallback::unknown_command),
+        )
+        .endpoint(fallback::non_text);
+
+    let buttons = dptree::filter_map(|query: CallbackQuery| query.data.as_deref().and_then(CallbackData::parse))
+        .branch(case![CallbackData::Menu(item)].endpoint(menu::menu_item));
+    let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
+
+    dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks)
+}
+
+/// Records the sender of every update (creates the row, refreshes the name, clears `blocked`).
+async fn track_user(update: Update, db: Db, clock: AppClock) {
+    if let Some(user) = update.from()
+        && let Err(error) = db.touch_user(user.id, &user.first_name, clock.unix()).await
+    {
+        tracing::error!(error = ?error, "cannot record the user");
+    }
+}
+
+/// The sender's role: the highest of the operator's configuration and the database.
+pub async fn role_of(user: UserId, settings: &BotSettings, db: &Db) -> Role {
+    let configured = if settings.roles.admins.contains(&user) {
+        Role::Admin
+    } else if settings.roles.trainers.contains(&user) {
+        Role::Trainer
+    } else {
+        Role::Merchant
+    };
+    let stored = db.user(user).await.map(|u| u.role).unwrap_or(Role::Merchant);
+    configured.max(stored)
+}
+
+async fn is_trainer(msg: Message, settings: BotSettings, db: Db) -> bool {
+    match msg.from {
+        Some(user) => role_of(user.id, &settings, &db).await >= Role::Trainer,
+        None => false,
+    }
+}
+
+async fn is_admin(msg: Message, settings: BotSettings, db: Db) -> bool {
+    match msg.from {
+        Some(user) => role_of(user.id, &settings, &db).await >= Role::Admin,
+        None => false,
+    }
+}

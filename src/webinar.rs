@@ -1,0 +1,86 @@
+//! The daily webinar: every weekday at 10:00 in the programme's time zone (Europe/Paris by default).
+
+use jiff::{Timestamp, ToSpan, Zoned, civil::Weekday, tz::TimeZone};
+
+/// Hour and minute of the live session, local time.
+pub const SESSION_TIME: (i8, i8) = (10, 0);
+
+/// The start of the next session at or after `now` (a session that started less than a minute ago still counts).
+#[must_use]
+pub fn next_session(now: Timestamp, tz: &TimeZone) -> Zoned {
+    let local = now.to_zoned(tz.clone());
+    let mut date = local.date();
+    loop {
+        let is_weekday = !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday);
+        if is_weekday
+            && let Ok(start) = date.at(SESSION_TIME.0, SESSION_TIME.1, 0, 0).to_zoned(tz.clone())
+            && start.timestamp() >= now - 1.minute()
+        {
+            return start;
+        }
+        date = date.tomorrow().expect("date in range");
+    }
+}
+
+/// "lundi 23 novembre à 10:00".
+#[must_use]
+pub fn french_date(start: &Zoned) -> String {
+    let weekday = match start.weekday() {
+        Weekday::Monday => crate::tr!("weekday-monday"),
+        Weekday::Tuesday => crate::tr!("weekday-tuesday"),
+        Weekday::Wednesday => crate::tr!("weekday-wednesday"),
+        Weekday::Thursday => crate::tr!("weekday-thursday"),
+        Weekday::Friday => crate::tr!("weekday-friday"),
+        Weekday::Saturday => crate::tr!("weekday-saturday"),
+        Weekday::Sunday => crate::tr!("weekday-sunday"),
+    };
+    let month = match start.month() {
+        1 => crate::tr!("month-1"),
+        2 => crate::tr!("month-2"),
+        3 => crate::tr!("month-3"),
+        4 => crate::tr!("month-4"),
+        5 => crate::tr!("month-5"),
+        6 => crate::tr!("month-6"),
+        7 => crate::tr!("month-7"),
+        8 => crate::tr!("month-8"),
+        9 => crate::tr!("month-9"),
+        10 => crate::tr!("month-10"),
+        11 => crate::tr!("month-11"),
+        _ => crate::tr!("month-12"),
+    };
+    let time = format!("{:02}:{:02}", start.hour(), start.minute());
+    crate::tr!("webinar-date", weekday = weekday, day = i64::from(start.day()), month = month, time = time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paris() -> TimeZone {
+        TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_saturday_leads_to_monday_ten_oclock() {
+        let next = next_session(at("2026-11-21T12:00:00Z"), &paris());
+        assert_eq!(next.to_string(), "2026-11-23T10:00:00+01:00[Europe/Paris]");
+        assert_eq!(french_date(&next), "lundi 23 novembre à 10:00");
+    }
+
+    #[test]
+    fn before_ten_the_session_is_today_after_it_is_tomorrow() {
+        assert_eq!(next_session(at("2026-11-24T08:30:00Z"), &paris()).day(), 24);
+        assert_eq!(next_session(at("2026-11-24T09:30:00Z"), &paris()).day(), 25);
+    }
+
+    #[test]
+    fn daylight_saving_changes_keep_ten_oclock_local() {
+        // Sunday 29 March 2026 is the switch to summer time: Monday's session is at 08:00 UTC.
+        let next = next_session(at("2026-03-28T12:00:00Z"), &paris());
+        assert_eq!(next.timestamp(), at("2026-03-30T08:00:00Z"));
+    }
+}
