@@ -338,8 +338,15 @@ fn reachable_chat(state: &EmulatedState, chat_id: i64) -> Result<(), Failure> {
 
 /// The text of `sendMessage`/`editMessageText` after entity parsing, and the
 /// parse mode as sent.
+///
+/// Like the Bot API: a missing or empty `text` is "message text is empty";
+/// a text that parses to nothing but whitespace is TDLib's "message must be
+/// non-empty".
 fn formatted_text(params: &Params) -> Result<(FormattedText, Option<String>), Failure> {
     let text = params.string("text").unwrap_or_default();
+    if text.is_empty() {
+        return Err(Failure::bad_request("message text is empty"));
+    }
     let mode_name = params.string("parse_mode").filter(|m| !m.is_empty());
     let formatted = match &mode_name {
         Some(name) => {
@@ -358,7 +365,7 @@ fn formatted_text(params: &Params) -> Result<(FormattedText, Option<String>), Fa
         }
     };
     if formatted.text.is_empty() {
-        return Err(Failure::bad_request("message text is empty"));
+        return Err(Failure::bad_request("message must be non-empty"));
     }
     Ok((formatted, mode_name))
 }
@@ -419,7 +426,10 @@ fn parse_button(value: &Value) -> Result<Button, Failure> {
     if text.trim().is_empty() {
         return Err(Failure::bad_request("BUTTON_TEXT_INVALID"));
     }
-    let callback = object.get("callback_data").filter(|v| !v.is_null());
+    // Telegram reads an empty `callback_data` as no callback data at all.
+    let callback = object
+        .get("callback_data")
+        .filter(|v| !v.is_null() && v.as_str() != Some(""));
     let url = object.get("url").filter(|v| !v.is_null());
     let kind = match (callback, url) {
         (Some(_), Some(_)) => {
@@ -431,7 +441,7 @@ fn parse_button(value: &Value) -> Result<Button, Failure> {
             let data = data
                 .as_str()
                 .ok_or_else(|| Failure::bad_request("BUTTON_DATA_INVALID"))?;
-            if data.is_empty() || data.len() > 64 {
+            if data.len() > 64 {
                 return Err(Failure::bad_request("BUTTON_DATA_INVALID"));
             }
             ButtonKind::Callback(data.to_owned())

@@ -116,9 +116,24 @@ async fn sends_are_refused_with_telegrams_descriptions() {
         ),
         (json!({"text": "x"}), 400, "Bad Request: chat_id is empty"),
         (
-            json!({"chat_id": 42, "text": "  \n "}),
+            json!({"chat_id": 42, "text": ""}),
             400,
             "Bad Request: message text is empty",
+        ),
+        (
+            json!({"chat_id": 42, "text": "  \n "}),
+            400,
+            "Bad Request: message must be non-empty",
+        ),
+        (
+            json!({"chat_id": 42, "text": "<b> </b>", "parse_mode": "HTML"}),
+            400,
+            "Bad Request: message must be non-empty",
+        ),
+        (
+            json!({"chat_id": 42, "text": "x", "reply_markup": keyboard("")}),
+            400,
+            "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
         ),
         (
             json!({"chat_id": 42, "text": "a".repeat(4097)}),
