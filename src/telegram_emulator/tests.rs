@@ -632,3 +632,18 @@ async fn a_webhook_receives_updates_instead_of_get_updates() {
     let (_, updates) = api(&server, "getUpdates", json!({})).await;
     assert_eq!(updates["result"][0]["message"]["text"], "polled");
 }
+
+#[tokio::test]
+async fn the_bots_throttled_stack_sends_and_reads_forbidden_faults() {
+    use teloxide::adaptors::throttle::Limits;
+    let (emulator, server) = start().await;
+    let bot = Bot::new("sandbox-token").set_api_url(server.api_url()).throttle(Limits::default());
+    emulator.send_text(42, "/start");
+    let sent = bot.send_message(ChatId(42), "<i>ok</i>").parse_mode(TgParseMode::Html).await.unwrap();
+    assert_eq!(sent.text(), Some("ok"));
+
+    emulator
+        .inject_fault(Fault::new(FaultKind::Forbidden { description: "user is deactivated".to_owned() }).for_chat(42));
+    let gone = bot.send_message(ChatId(42), "x").await;
+    assert!(matches!(gone, Err(RequestError::Api(ApiError::UserDeactivated))), "{gone:?}");
+}
