@@ -14,7 +14,8 @@ use tokio::time::Instant;
 /// A failure to answer instead of handling matching calls, `times` times.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
-    /// Method name, case-insensitive; `None` matches every method.
+    /// Method name, case-insensitive; `None` matches every method, the bot's
+    /// next `getUpdates` poll included, so name the method to hit a send.
     #[serde(default)]
     pub method: Option<String>,
     /// Only calls about this chat; `None` matches every call.
@@ -68,7 +69,8 @@ impl Fault {
 pub enum FaultKind {
     /// 429 "Too Many Requests: retry after N" with `parameters.retry_after`.
     TooManyRequests { retry_after: u32 },
-    /// An HTTP 5xx (or any status) with Telegram's JSON error body.
+    /// An HTTP 5xx (or any status) with Telegram's JSON error body. Note that
+    /// teloxide waits 10 s after any 5xx before reporting it.
     ServerError { status: u16 },
     /// 400 with this description ("Bad Request: " is added when missing).
     BadRequest { description: String },
