@@ -1,0 +1,64 @@
+//! The matcher on the shipped content: validation, calibration and the dev-set targets.
+//!
+//! `ACCEL_WRITE_CALIBRATION=1 cargo test --release --test faq_matcher calibration -- --nocapture`
+//! re-calibrates and writes `faq/calibration/thresholds.toml`.
+
+use std::path::{Path, PathBuf};
+
+use accelerateur::faq::calibrate::{calibrate, print, read_off_topic, write_thresholds};
+use accelerateur::faq::commands;
+use accelerateur::faq::{FaqContent, FaqIndex};
+
+fn faq_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
+}
+
+fn index() -> FaqIndex {
+    let content = FaqContent::load_dir(&faq_dir()).unwrap_or_else(|e| panic!("{e}"));
+    FaqIndex::build(&content)
+}
+
+#[test]
+fn the_shipped_content_passes_check() {
+    let mut out = Vec::new();
+    let ok = commands::check(&faq_dir(), &mut out).unwrap();
+    assert!(ok, "{}", String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn calibration_prints_the_chosen_thresholds() {
+    let index = index();
+    let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
+    let c = calibrate(&index, &off_topic);
+    let mut out = Vec::new();
+    print(&c, &mut out).unwrap();
+    println!("{}", String::from_utf8_lossy(&out));
+    if std::env::var_os("ACCEL_WRITE_CALIBRATION").is_some() {
+        write_thresholds(&faq_dir(), &c).unwrap();
+        println!("written to faq/calibration/thresholds.toml");
+    }
+    assert!(c.off_topic_answered <= 5.0);
+    assert!(c.wrong <= 3.0);
+}
+
+#[test]
+fn dev_set_targets_are_met() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
+    let path = if path.exists() {
+        path
+    } else {
+        PathBuf::from("/work/shared/eval/dev-questions.tsv")
+    };
+    if !path.exists() {
+        println!(
+            "note: {} absent, dev-set evaluation skipped",
+            path.display()
+        );
+        return;
+    }
+    let index = index();
+    let mut out = Vec::new();
+    let report = commands::eval(&index, &path, &mut out).unwrap();
+    println!("{}", String::from_utf8_lossy(&out));
+    assert!(report.meets_targets(), "{}", String::from_utf8_lossy(&out));
+}
