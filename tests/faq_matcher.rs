@@ -62,3 +62,48 @@ fn dev_set_targets_are_met() {
     println!("{}", String::from_utf8_lossy(&out));
     assert!(report.meets_targets(), "{}", String::from_utf8_lossy(&out));
 }
+
+/// Sweeps the scoring parameters; each setting is calibrated on the content (leave-one-variant-out
+/// and the off-topic file) and judged on those figures. Dev figures are printed for information.
+/// `cargo test --release --test faq_matcher sweep -- --ignored --nocapture`
+#[test]
+#[ignore = "slow; run by hand when tuning"]
+fn scoring_parameter_sweep() {
+    use accelerateur::faq::eval::{evaluate, read_cases};
+    use accelerateur::faq::index::ScoringParams;
+    let mut content = FaqContent::load_dir(&faq_dir()).unwrap();
+    let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
+    let dev = read_cases(Path::new("/work/shared/eval/dev-questions.tsv")).ok();
+    for coverage_share in [0.6, 0.7] {
+        for evidence_full in [8.0] {
+            for unknown_word_idf in [0.75] {
+                for coverage_cap in [f32::INFINITY, 8.0, 12.0, 16.0] {
+                    let params = ScoringParams {
+                        coverage_share,
+                        evidence_full,
+                        unknown_word_idf,
+                        coverage_cap,
+                        ..ScoringParams::default()
+                    };
+                    let index = FaqIndex::build_with(&content, params);
+                    let c = calibrate(&index, &off_topic);
+                    content.thresholds = c.thresholds;
+                    let index = FaqIndex::build_with(&content, params);
+                    let d = dev.as_ref().map(|cases| evaluate(&index, cases));
+                    println!(
+                        "cov {coverage_share} ev {evidence_full} unk {unknown_word_idf} cap {coverage_cap}: LOO top1 {:.1} direct {:.1} resolved {:.1} wrong {:.1} off {:.1} | dev {}",
+                        c.top1,
+                        c.direct,
+                        c.resolved,
+                        c.wrong,
+                        c.off_topic_answered,
+                        d.map_or("-".to_owned(), |d| format!(
+                            "direct {:.1} resolved {:.1} wrong {:.1} oos {:.1}",
+                            d.direct, d.resolved, d.wrong, d.out_of_scope_answered
+                        ))
+                    );
+                }
+            }
+        }
+    }
+}

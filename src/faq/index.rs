@@ -30,16 +30,45 @@ use crate::faq::lexicon::SmalltalkKind;
 use crate::faq::normalize::{Normalizer, fold_words, phonetic_key};
 
 /// Field weights: question, variant, keyword, answer.
-pub const FIELD_WEIGHTS: [f32; 4] = [1.0, 0.9, 1.0, 0.3];
+pub const FIELD_WEIGHTS: [f32; 4] = [1.0, 0.9, 1.0, 0.35];
 /// Share of coverage in the score; the rest is closeness to the best question/variant.
-pub const COVERAGE_SHARE: f32 = 0.6;
+pub const COVERAGE_SHARE: f32 = 0.7;
 /// Matched informative weight (sum of IDF × field weight) from which a match counts fully;
 /// below it, the score is scaled by `(mass / EVIDENCE_FULL) ^ EVIDENCE_POWER`, so that one common
 /// word ("jour", "test") cannot make a confident answer on its own.
-pub const EVIDENCE_FULL: f32 = 5.0;
+pub const EVIDENCE_FULL: f32 = 8.0;
 pub const EVIDENCE_POWER: f32 = 0.5;
 /// Weight, relative to the rarest known term, of a question word the FAQ never uses.
-pub const UNKNOWN_WORD_IDF: f32 = 1.0;
+pub const UNKNOWN_WORD_IDF: f32 = 0.75;
+
+/// See [`ScoringParams::coverage_cap`].
+pub const COVERAGE_CAP: f32 = 16.0;
+
+/// The scoring knobs, defaulting to the constants above; calibration sweeps may vary them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoringParams {
+    pub field_weights: [f32; 4],
+    pub coverage_share: f32,
+    pub evidence_full: f32,
+    pub evidence_power: f32,
+    pub unknown_word_idf: f32,
+    /// Question weight above which coverage stops growing harder to reach: long messages tell a
+    /// story around the question, and their extra words should not sink the match.
+    pub coverage_cap: f32,
+}
+
+impl Default for ScoringParams {
+    fn default() -> Self {
+        Self {
+            field_weights: FIELD_WEIGHTS,
+            coverage_share: COVERAGE_SHARE,
+            evidence_full: EVIDENCE_FULL,
+            evidence_power: EVIDENCE_POWER,
+            unknown_word_idf: UNKNOWN_WORD_IDF,
+            coverage_cap: COVERAGE_CAP,
+        }
+    }
+}
 /// Weight factor of a word reached through its phonetic key or at edit distance 1 or 2.
 const PHONETIC_FACTOR: f32 = 0.9;
 const DISTANCE_FACTORS: [f32; 3] = [1.0, 0.8, 0.6];
@@ -119,6 +148,7 @@ pub struct FaqIndex {
     phonetic: HashMap<String, Vec<u32>>,
     entry_ids: HashMap<String, u32>,
     unknown_idf: f32,
+    params: ScoringParams,
 }
 
 fn deletions_of(word: &str, out: &mut Vec<String>) {
@@ -135,6 +165,12 @@ impl FaqIndex {
     /// Builds the index from loaded content.
     #[must_use]
     pub fn build(content: &FaqContent) -> Self {
+        Self::build_with(content, ScoringParams::default())
+    }
+
+    /// Builds the index with explicit scoring parameters.
+    #[must_use]
+    pub fn build_with(content: &FaqContent, params: ScoringParams) -> Self {
         let normalizer = Normalizer::new();
         let mut index = Self {
             content: content.clone(),
@@ -150,6 +186,7 @@ impl FaqIndex {
             phonetic: HashMap::new(),
             entry_ids: HashMap::new(),
             unknown_idf: 0.0,
+            params,
         };
         let mut text_terms: Vec<Vec<u32>> = Vec::new();
         for (e, entry) in content.entries.iter().enumerate() {
@@ -170,7 +207,7 @@ impl FaqIndex {
                     index.postings[term as usize].push(Posting {
                         entry: e as u32,
                         text: t,
-                        weight: FIELD_WEIGHTS[field as usize],
+                        weight: index.params.field_weights[field as usize],
                     });
                 }
                 text_terms.push(terms);
@@ -216,7 +253,7 @@ impl FaqIndex {
             })
             .collect();
         let max_idf = index.idf.iter().copied().fold(0.0, f32::max);
-        index.unknown_idf = UNKNOWN_WORD_IDF * max_idf.max(1.0);
+        index.unknown_idf = index.params.unknown_word_idf * max_idf.max(1.0);
         for (t, terms) in text_terms.iter().enumerate() {
             let sum: f32 = terms.iter().map(|&term| index.idf[term as usize]).sum();
             index.texts[t].norm = sum.sqrt();
@@ -262,7 +299,7 @@ impl FaqIndex {
         let words = lexicon.content_words(lexicon.expand(fold_words(text)));
         let mut stems: Vec<String> = words.iter().map(|w| self.normalizer.stem(w)).collect();
         let n_words = stems.len();
-        self.content.lexicon.apply_synonyms(&mut stems);
+        self.content.lexicon.apply_synonyms(&mut stems, |_| true);
         let mut terms = Vec::with_capacity(stems.len());
         for (i, stem) in stems.iter().enumerate() {
             let id = self.term_id(stem);
@@ -380,7 +417,7 @@ impl FaqIndex {
             }
         }
         let n_words = stems.len();
-        lexicon.apply_synonyms(&mut stems);
+        lexicon.apply_synonyms(&mut stems, |s| self.term_ids.contains_key(s));
         let mut terms: Vec<(u32, f32)> = Vec::with_capacity(stems.len());
         let mut unknown = 0.0;
         let mut unknown_seen: Vec<&str> = Vec::new();
@@ -480,12 +517,13 @@ impl FaqIndex {
                 .iter()
                 .map(|&e| {
                     let mass = s.coverage[e as usize];
-                    let coverage = (mass / total).min(1.0);
+                    let coverage = (mass / total.min(self.params.coverage_cap)).min(1.0);
                     let closeness = s.closeness[e as usize];
-                    let evidence = (mass / EVIDENCE_FULL).min(1.0).powf(EVIDENCE_POWER);
+                    let p = &self.params;
+                    let evidence = (mass / p.evidence_full).min(1.0).powf(p.evidence_power);
                     Scored {
                         entry: e,
-                        score: (COVERAGE_SHARE * coverage + (1.0 - COVERAGE_SHARE) * closeness)
+                        score: (p.coverage_share * coverage + (1.0 - p.coverage_share) * closeness)
                             * evidence,
                     }
                 })

@@ -265,9 +265,10 @@ impl Lexicon {
             .all(|w| is_stop_word(w) || self.fillers.contains(w))
     }
 
-    /// Adds concept terms for synonyms found in a sequence of stems: a single-word synonym is
-    /// replaced by its concept; a multi-word expression keeps its words and adds the concept.
-    pub fn apply_synonyms(&self, stems: &mut Vec<String>) {
+    /// Adds concept terms for synonyms found in a sequence of stems: every member adds its
+    /// group's concept; a single-word member is kept too when `keep` says so (the index keeps
+    /// words it knows, so "etsy" still prefers entries naming Etsy), otherwise replaced.
+    pub fn apply_synonyms(&self, stems: &mut Vec<String>, keep: impl Fn(&str) -> bool) {
         let mut added = Vec::new();
         let mut i = 0;
         while i < stems.len() {
@@ -278,7 +279,11 @@ impl Lexicon {
                 continue;
             }
             if let Some(&concept) = self.single.get(&stems[i]) {
-                stems[i] = self.concepts[concept].clone();
+                if keep(&stems[i]) {
+                    added.push(self.concepts[concept].clone());
+                } else {
+                    stems[i] = self.concepts[concept].clone();
+                }
             }
             i += 1;
         }
@@ -365,7 +370,7 @@ fillers = ["beaucoup", "aide"]
                 .iter()
                 .map(|w| n.stem(w))
                 .collect();
-            lex.apply_synonyms(&mut v);
+            lex.apply_synonyms(&mut v, |_| false);
             v
         };
         let port = stems("frais de port offerts");

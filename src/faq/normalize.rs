@@ -19,7 +19,7 @@ const ELISIONS: &[&str] = &[
 ];
 
 /// French words that carry no topic: articles, pronouns, auxiliaries, fillers.
-/// Interrogatives such as `combien`, `quand`, `comment` are kept: IDF weighting makes them cheap
+/// Interrogatives such as `combien`, `quand`, `pourquoi` are kept: IDF weighting makes them cheap
 /// where they are common, and they separate "how much" from "when" where they are not.
 const STOP_WORDS: &[&str] = &[
     "a",
@@ -203,6 +203,12 @@ const STOP_WORDS: &[&str] = &[
     "ok",
     "oui",
     "non",
+    "pour",
+    "comment",
+    "comme",
+    "dont",
+    "apres",
+    "chaque",
     "h",
     "k",
     "p",
