@@ -59,13 +59,13 @@ fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<Stri
                 .collect()
         })
         .collect();
-    let mut word = |rng: &mut Rng| {
+    let word = |rng: &mut Rng| {
         // Zipf-like: squares favour the first words.
         let r = rng.below(1 << 16) as f64 / f64::from(1 << 16);
         let i = ((r * r * r) * vocabulary.len() as f64) as usize;
         vocabulary[i.min(vocabulary.len() - 1)].clone()
     };
-    let mut sentence = |rng: &mut Rng, n: usize| -> String {
+    let sentence = |rng: &mut Rng, n: usize| -> String {
         (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
     };
     let mut questions = Vec::new();

@@ -37,7 +37,7 @@ fn duplicate_ids_are_reported() {
 
 #[test]
 fn too_long_answers_are_reported_with_their_length() {
-    assert_reported("entry \"trop-long\": answer is 1018 characters (max 900)");
+    assert_reported("entry \"trop-long\": answer is 1019 characters (max 900)");
 }
 
 #[test]

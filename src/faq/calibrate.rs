@@ -231,7 +231,11 @@ pub fn print(c: &Calibration, out: &mut dyn Write) -> std::io::Result<()> {
 /// I/O errors.
 pub fn write_thresholds(dir: &Path, c: &Calibration) -> anyhow::Result<()> {
     let path = dir.join("calibration").join("thresholds.toml");
-    let body = toml::to_string(&c.thresholds)?;
+    let t = &c.thresholds;
+    let body = format!(
+        "answer = {:.3}\nmargin = {:.3}\nsuggest = {:.3}\nsuggest_ratio = {:.3}\n",
+        t.answer, t.margin, t.suggest, t.suggest_ratio
+    );
     let text = format!(
         "# Written by the calibration routine (src/faq/calibrate.rs); do not edit by hand.\n\
          # {} left-out variants: direct {:.1}%, resolved {:.1}%, wrong {:.1}%.\n\

@@ -175,3 +175,176 @@ impl FaqIndex {
         Match { outcome, best }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::faq::content::{FaqContent, FaqEntry};
+    use crate::faq::lexicon::Lexicon;
+    use crate::faq::normalize::Normalizer;
+
+    const LEXICON: &str = r#"
+[abbreviations]
+cmt = "comment"
+pr = "pour"
+fo = "faut"
+
+[synonyms]
+groups = [["frais de livraison", "frais de port", "frais d'envoi"], ["boutique en ligne", "site marchand", "e-shop"]]
+
+[smalltalk]
+greeting = ["bonjour", "salut"]
+thanks = ["merci"]
+laughter = ["mdr"]
+fillers = ["beaucoup"]
+"#;
+
+    fn entry(id: &str, question: &str, variants: &[&str], keywords: &[&str]) -> FaqEntry {
+        FaqEntry {
+            id: id.to_owned(),
+            chapter: "boutique".to_owned(),
+            question: question.to_owned(),
+            variants: variants.iter().map(|v| (*v).to_owned()).collect(),
+            keywords: keywords.iter().map(|v| (*v).to_owned()).collect(),
+            answer: "Réponse.".to_owned(),
+            modules: vec![],
+        }
+    }
+
+    fn index() -> FaqIndex {
+        let lexicon = Lexicon::from_toml_str(LEXICON, &Normalizer::new()).unwrap();
+        let entries = vec![
+            entry(
+                "creer-site",
+                "Comment créer une boutique en ligne ?",
+                &[
+                    "ouvrir un site marchand",
+                    "monter mon e-shop sans coder",
+                    "creer un site de vente",
+                ],
+                &["creer site", "boutique en ligne"],
+            ),
+            entry(
+                "frais-livraison",
+                "Faut-il offrir les frais de livraison ?",
+                &[
+                    "livraison gratuite ou payante",
+                    "les frais d'envoi sont offerts ?",
+                    "qui paie le transport",
+                ],
+                &["frais de port", "livraison offerte"],
+            ),
+            entry(
+                "logo",
+                "Comment créer un logo sans graphiste ?",
+                &[
+                    "faire mon logo moi meme",
+                    "dessiner un logo gratuit",
+                    "outil pour un logo",
+                ],
+                &["logo", "graphiste"],
+            ),
+        ];
+        FaqIndex::build(&FaqContent::from_parts(
+            entries,
+            lexicon,
+            Thresholds::default(),
+        ))
+    }
+
+    fn answered(m: &Match) -> Option<&str> {
+        match &m.outcome {
+            Outcome::Answer(c) => Some(c.id.as_str()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_badly_typed_question_finds_its_entry() {
+        let index = index();
+        assert_eq!(
+            answered(&index.ask("cmt creer ma boutik en ligne")),
+            Some("creer-site")
+        );
+        assert_eq!(
+            answered(&index.ask("fo offrir les frais de port ?")),
+            Some("frais-livraison")
+        );
+    }
+
+    #[test]
+    fn accents_and_case_do_not_matter() {
+        let index = index();
+        assert_eq!(
+            index.ask("COMMENT CRÉER UN LOGO"),
+            index.ask("comment creer un logo")
+        );
+    }
+
+    #[test]
+    fn a_greeting_followed_by_a_question_is_a_question() {
+        let index = index();
+        assert_eq!(
+            answered(&index.ask("bonjour, cmt creer un logo ?")),
+            Some("logo")
+        );
+    }
+
+    #[test]
+    fn smalltalk_alone_is_smalltalk() {
+        let index = index();
+        assert_eq!(
+            index.ask("bonjour !").outcome,
+            Outcome::Smalltalk(SmalltalkKind::Greeting)
+        );
+        assert_eq!(
+            index.ask("merci beaucoup").outcome,
+            Outcome::Smalltalk(SmalltalkKind::Thanks)
+        );
+        assert_eq!(
+            index.ask("mdr").outcome,
+            Outcome::Smalltalk(SmalltalkKind::Laughter)
+        );
+    }
+
+    #[test]
+    fn punctuation_or_emoji_only_is_empty() {
+        let index = index();
+        assert_eq!(index.ask("??!").outcome, Outcome::Empty);
+        assert_eq!(index.ask("🙏🙏").outcome, Outcome::Empty);
+    }
+
+    #[test]
+    fn unrelated_questions_are_not_answered() {
+        let index = index();
+        let m = index.ask("quelle est la recette de la blanquette de veau");
+        assert!(m.outcome.shown().is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn close_scores_give_suggestions_not_an_answer() {
+        let index = index();
+        let scores = Scores {
+            ranked: vec![
+                Scored {
+                    entry: 0,
+                    score: 0.6,
+                },
+                Scored {
+                    entry: 2,
+                    score: 0.58,
+                },
+            ],
+        };
+        let m = index.decide(&scores, &Thresholds::default());
+        assert_eq!(m.outcome.kind(), "suggest");
+        assert_eq!(m.outcome.shown().len(), 2);
+        assert_eq!(m.best.map(|c| c.id), Some("creer-site".to_owned()));
+    }
+
+    #[test]
+    fn the_index_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<FaqIndex>();
+    }
+}
