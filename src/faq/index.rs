@@ -6,8 +6,8 @@
 //! index `term -> [(entry, text, field weight)]`, with an IDF per term computed over entries.
 //!
 //! Typo tolerance never scans the entries: a question word unknown to the index is looked up in
-//! the vocabulary of raw (folded, unstemmed) content words, first by a French phonetic key, then
-//! in a SymSpell-style deletion neighbourhood (Damerau-Levenshtein distance 1 for words of 5
+//! the vocabulary of raw (folded, unstemmed) words of questions, variants and keywords, first by a French phonetic key, then
+//! in a SymSpell-style deletion neighbourhood (Damerau-Levenshtein distance 1 for words of 6
 //! letters or more, 2 from 8 letters), and replaced by the closest words at a reduced weight.
 //!
 //! Scoring ([`FaqIndex::rank`]) combines, per entry:
@@ -192,7 +192,7 @@ impl FaqIndex {
         for (e, entry) in content.entries.iter().enumerate() {
             index.entry_ids.insert(entry.id.clone(), e as u32);
             let mut add = |index: &mut Self, text: &str, field: Field, ordinal: usize| {
-                let terms = index.document_terms(text);
+                let terms = index.document_terms(text, field != Field::Answer);
                 if terms.is_empty() {
                     return;
                 }
@@ -293,8 +293,9 @@ impl FaqIndex {
         id
     }
 
-    /// Distinct terms of a content text; records its raw words for typo lookups.
-    fn document_terms(&mut self, text: &str) -> Vec<u32> {
+    /// Distinct terms of a content text; records its raw words for typo lookups when `typo_vocabulary`
+    /// (questions, variants and keywords: answers mention too much in passing).
+    fn document_terms(&mut self, text: &str, typo_vocabulary: bool) -> Vec<u32> {
         let lexicon = &self.content.lexicon;
         let words = lexicon.content_words(lexicon.expand(fold_words(text)));
         let mut stems: Vec<String> = words.iter().map(|w| self.normalizer.stem(w)).collect();
@@ -303,7 +304,7 @@ impl FaqIndex {
         let mut terms = Vec::with_capacity(stems.len());
         for (i, stem) in stems.iter().enumerate() {
             let id = self.term_id(stem);
-            if i < n_words && !self.raw_ids.contains_key(&words[i]) {
+            if typo_vocabulary && i < n_words && !self.raw_ids.contains_key(&words[i]) {
                 self.raw_ids
                     .insert(words[i].clone(), self.raw_words.len() as u32);
                 self.raw_words.push((words[i].clone(), id));
@@ -328,7 +329,7 @@ impl FaqIndex {
         {
             return ids.iter().map(|&i| (i, PHONETIC_FACTOR)).collect();
         }
-        if len < 5 {
+        if len < 6 {
             return Vec::new();
         }
         let max_distance = if len >= 8 { 2 } else { 1 };
