@@ -3,7 +3,8 @@
 //!
 //! Method:
 //! 1. *In scope, leave-one-variant-out*: every variant of every entry is asked against the index
-//!    with that variant left out (its postings are skipped; IDF is kept, a small leak), and its
+//!    with that variant left out (its postings are skipped and words found only in it count as
+//!    unknown, so typo correction applies; IDF is kept, a small leak), and its
 //!    best and second-best scores are recorded with whether the best entry is the right one.
 //! 2. *Out of scope*: every line of `faq/calibration/hors-sujet.txt` (off-topic messages written
 //!    for this purpose, not taken from any evaluation set) is scored the same way; smalltalk and
@@ -248,4 +249,29 @@ pub fn write_thresholds(dir: &Path, c: &Calibration) -> anyhow::Result<()> {
         c.off_topic_answered
     );
     std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// A left-out variant whose best entry is another one: `(expected id, variant, best id)`.
+/// Useful to content writers: two entries that steal each other's variants overlap.
+#[must_use]
+pub fn confusions(index: &FaqIndex) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (e, entry) in index.content().entries.iter().enumerate() {
+        for (variant, text) in index.variant_texts(e as u32) {
+            let question = &entry.variants[variant];
+            let Some(scores) = index.scores(question, Some(text)) else {
+                continue;
+            };
+            if let Some(best) = scores.ranked.first()
+                && best.entry != e as u32
+            {
+                out.push((
+                    entry.id.clone(),
+                    question.clone(),
+                    index.entry_at(best.entry).id.clone(),
+                ));
+            }
+        }
+    }
+    out
 }

@@ -55,6 +55,8 @@ pub struct ScoringParams {
     /// Question weight above which coverage stops growing harder to reach: long messages tell a
     /// story around the question, and their extra words should not sink the match.
     pub coverage_cap: f32,
+    /// Index pairs of consecutive words as terms of their own ("frais port", "nom domaine").
+    pub bigrams: bool,
 }
 
 impl Default for ScoringParams {
@@ -66,6 +68,7 @@ impl Default for ScoringParams {
             evidence_power: EVIDENCE_POWER,
             unknown_word_idf: UNKNOWN_WORD_IDF,
             coverage_cap: COVERAGE_CAP,
+            bigrams: false,
         }
     }
 }
@@ -301,6 +304,13 @@ impl FaqIndex {
         let mut stems: Vec<String> = words.iter().map(|w| self.normalizer.stem(w)).collect();
         let n_words = stems.len();
         self.content.lexicon.apply_synonyms(&mut stems, |_| true);
+        if self.params.bigrams {
+            let pairs: Vec<String> = stems[..n_words]
+                .windows(2)
+                .map(|w| format!("{} {}", w[0], w[1]))
+                .collect();
+            stems.extend(pairs);
+        }
         let mut terms = Vec::with_capacity(stems.len());
         for (i, stem) in stems.iter().enumerate() {
             let id = self.term_id(stem);
@@ -373,7 +383,7 @@ impl FaqIndex {
     }
 
     /// Normalises a question into weighted terms, smalltalk or nothing.
-    pub(crate) fn analyze(&self, question: &str) -> Analysis {
+    pub(crate) fn analyze(&self, question: &str, excluded_text: Option<u32>) -> Analysis {
         let lexicon = &self.content.lexicon;
         let words = lexicon.expand(fold_words(question));
         let split = lexicon.split_smalltalk(&words);
@@ -392,7 +402,11 @@ impl FaqIndex {
         let mut extra: Vec<(u32, f32)> = Vec::new();
         for word in &words {
             let stem = self.normalizer.stem(word);
-            if self.term_ids.contains_key(&stem) || lexicon.knows_stem(&stem) {
+            let known = self
+                .term_ids
+                .get(&stem)
+                .is_some_and(|&id| !self.only_in(id, excluded_text));
+            if known || lexicon.knows_stem(&stem) {
                 stems.push(stem);
                 factors.push(1.0);
             } else if let Some(&raw) = self.raw_ids.get(word) {
@@ -437,10 +451,27 @@ impl FaqIndex {
         for (id, f) in extra {
             push_max(&mut terms, id, f);
         }
+        if self.params.bigrams {
+            for i in 1..n_words {
+                let pair = format!("{} {}", stems[i - 1], stems[i]);
+                if let Some(&id) = self.term_ids.get(&pair) {
+                    let factor = factors[i - 1].min(factors[i]);
+                    if factor > 0.0 {
+                        push_max(&mut terms, id, factor);
+                    }
+                }
+            }
+        }
         if terms.is_empty() && unknown == 0.0 {
             return Analysis::Empty;
         }
         Analysis::Terms { terms, unknown }
+    }
+
+    /// Whether every posting of a term is in the excluded text (leave-one-out: the term would
+    /// not exist in an index built without that text).
+    fn only_in(&self, term: u32, excluded_text: Option<u32>) -> bool {
+        excluded_text.is_some_and(|t| self.postings[term as usize].iter().all(|p| p.text == t))
     }
 
     fn stem_of_term(&self, term: u32) -> &str {
@@ -579,7 +610,7 @@ impl FaqIndex {
     /// debugging.
     #[must_use]
     pub fn explain(&self, question: &str) -> String {
-        match self.analyze(question) {
+        match self.analyze(question, None) {
             Analysis::Terms { terms, unknown } => {
                 let mut parts: Vec<String> = terms
                     .iter()

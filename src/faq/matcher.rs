@@ -124,7 +124,7 @@ impl FaqIndex {
         thresholds: &Thresholds,
         excluded_text: Option<u32>,
     ) -> Match {
-        match self.analyze(question) {
+        match self.analyze(question, excluded_text) {
             Analysis::Empty => Match {
                 outcome: Outcome::Empty,
                 best: None,
@@ -142,7 +142,7 @@ impl FaqIndex {
 
     /// Scores only (no thresholds); `None` for smalltalk and empty messages.
     pub(crate) fn scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
-        match self.analyze(question) {
+        match self.analyze(question, excluded_text) {
             Analysis::Terms { terms, unknown } => Some(Scores {
                 ranked: self.rank(&terms, unknown, RANK_LIMIT, excluded_text),
             }),
