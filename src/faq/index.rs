@@ -57,6 +57,8 @@ pub struct ScoringParams {
     pub coverage_cap: f32,
     /// Index pairs of consecutive words as terms of their own ("frais port", "nom domaine").
     pub bigrams: bool,
+    /// Term weight = IDF ^ `idf_power`: above 1, rare words dominate more.
+    pub idf_power: f32,
 }
 
 impl Default for ScoringParams {
@@ -69,6 +71,7 @@ impl Default for ScoringParams {
             unknown_word_idf: UNKNOWN_WORD_IDF,
             coverage_cap: COVERAGE_CAP,
             bigrams: false,
+            idf_power: 1.0,
         }
     }
 }
@@ -229,6 +232,7 @@ impl FaqIndex {
         // answers mention many topics in passing.
         let n = content.entries.len().max(1) as f32;
         let texts = &index.texts;
+        let idf_power = index.params.idf_power;
         index.idf = index
             .postings
             .iter()
@@ -252,7 +256,7 @@ impl FaqIndex {
                     0 => df_of(false),
                     df => df,
                 } as f32;
-                ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+                ((n - df + 0.5) / (df + 0.5) + 1.0).ln().powf(idf_power)
             })
             .collect();
         let max_idf = index.idf.iter().copied().fold(0.0, f32::max);

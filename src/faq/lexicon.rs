@@ -122,6 +122,8 @@ pub struct Lexicon {
     phrases: Vec<(Vec<String>, usize)>,
     /// Single-stem synonyms.
     single: HashMap<String, usize>,
+    /// Every stem of every synonym member.
+    member_stems: HashSet<String>,
     concepts: Vec<String>,
     smalltalk: Vec<(Vec<String>, SmalltalkKind)>,
     fillers: HashSet<String>,
@@ -168,6 +170,7 @@ impl Lexicon {
                     .iter()
                     .map(|w| normalizer.stem(w))
                     .collect();
+                lexicon.member_stems.extend(stems.iter().cloned());
                 match stems.len() {
                     0 => {}
                     1 => {
