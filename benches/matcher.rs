@@ -47,16 +47,14 @@ impl Rng {
 /// A pronounceable vocabulary and Zipf-like word picks.
 fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<String>) {
     const SYLLABLES: &[&str] = &[
-        "ba", "co", "di", "fa", "ge", "lo", "mi", "na", "po", "ra", "se", "tu", "vi", "za", "bre",
-        "cla", "dro", "fri", "gli", "pla", "tra", "ven", "mon", "sur", "ter", "qui", "lan", "por",
+        "ba", "co", "di", "fa", "ge", "lo", "mi", "na", "po", "ra", "se", "tu", "vi", "za", "bre", "cla", "dro", "fri",
+        "gli", "pla", "tra", "ven", "mon", "sur", "ter", "qui", "lan", "por",
     ];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let vocabulary: Vec<String> = (0..30_000)
         .map(|_| {
             let n = 2 + rng.below(3);
-            (0..n)
-                .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
-                .collect()
+            (0..n).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect()
         })
         .collect();
     let word = |rng: &mut Rng| {
@@ -65,9 +63,7 @@ fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<Stri
         let i = ((r * r * r) * vocabulary.len() as f64) as usize;
         vocabulary[i.min(vocabulary.len() - 1)].clone()
     };
-    let sentence = |rng: &mut Rng, n: usize| -> String {
-        (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
-    };
+    let sentence = |rng: &mut Rng, n: usize| -> String { (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ") };
     let mut questions = Vec::new();
     let list: Vec<FaqEntry> = (0..entries)
         .map(|i| {
@@ -86,8 +82,7 @@ fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<Stri
             }
         })
         .collect();
-    let content =
-        FaqContent::from_parts(list, lexicon_from.lexicon.clone(), lexicon_from.thresholds);
+    let content = FaqContent::from_parts(list, lexicon_from.lexicon.clone(), lexicon_from.thresholds);
     (content, questions)
 }
 

@@ -11,6 +11,10 @@ pub mod cli;
 pub mod clock;
 /// Typed settings from the environment.
 pub mod config;
+/// Chapters and modules of the training programme, loaded from `faq/curriculum.toml`.
+pub mod curriculum;
+/// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
+pub mod faq;
 /// French messages from Fluent files.
 pub mod i18n;
 /// Builds and runs the bot.

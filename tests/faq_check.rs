@@ -11,18 +11,12 @@ fn broken() -> PathBuf {
 }
 
 fn messages() -> Vec<String> {
-    check_dir(&broken())
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    check_dir(&broken()).iter().map(ToString::to_string).collect()
 }
 
 fn assert_reported(fragment: &str) {
     let all = messages();
-    assert!(
-        all.iter().any(|m| m.contains(fragment)),
-        "no {fragment:?} in {all:#?}"
-    );
+    assert!(all.iter().any(|m| m.contains(fragment)), "no {fragment:?} in {all:#?}");
 }
 
 #[test]

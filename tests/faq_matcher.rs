@@ -43,16 +43,9 @@ fn calibration_prints_the_chosen_thresholds() {
 
 fn dev_report() -> Option<(accelerateur::faq::EvalReport, String)> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
-    let path = if path.exists() {
-        path
-    } else {
-        PathBuf::from("/work/shared/eval/dev-questions.tsv")
-    };
+    let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
     if !path.exists() {
-        println!(
-            "note: {} absent, dev-set evaluation skipped",
-            path.display()
-        );
+        println!("note: {} absent, dev-set evaluation skipped", path.display());
         return None;
     }
     let mut out = Vec::new();
@@ -77,16 +70,9 @@ fn dev_set_does_not_regress() {
 #[ignore = "issue-3 targets not met yet (see the matcher report)"]
 fn dev_set_targets_are_met() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
-    let path = if path.exists() {
-        path
-    } else {
-        PathBuf::from("/work/shared/eval/dev-questions.tsv")
-    };
+    let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
     if !path.exists() {
-        println!(
-            "note: {} absent, dev-set evaluation skipped",
-            path.display()
-        );
+        println!("note: {} absent, dev-set evaluation skipped", path.display());
         return;
     }
     let index = index();

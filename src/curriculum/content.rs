@@ -12,15 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// Chapter ids of the curriculum, in order (the FAQ adds `programme`).
-pub const CHAPTER_IDS: &[&str] = &[
-    "preparer",
-    "boutique",
-    "marketplace",
-    "marque",
-    "trafic",
-    "logistique",
-    "ventes",
-];
+pub const CHAPTER_IDS: &[&str] = &["preparer", "boutique", "marketplace", "marque", "trafic", "logistique", "ventes"];
 
 /// Longest allowed id for chapters, modules and FAQ entries.
 pub const MAX_ID_LEN: usize = 40;
@@ -38,11 +30,7 @@ pub struct ContentError {
 impl ContentError {
     #[must_use]
     pub fn new(file: &Path, item: Option<String>, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            item,
-            message: message.into(),
-        }
+        Self { file: file.to_owned(), item, message: message.into() }
     }
 
     /// A TOML syntax or shape error, located by line and column.
@@ -53,10 +41,7 @@ impl ContentError {
                 let before = &text[..span.start.min(text.len())];
                 let line = before.matches('\n').count() + 1;
                 let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-                format!(
-                    "TOML error at line {line}, column {column}: {}",
-                    error.message()
-                )
+                format!("TOML error at line {line}, column {column}: {}", error.message())
             }
             None => format!("TOML error: {}", error.message()),
         };
@@ -146,9 +131,7 @@ pub struct Curriculum {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl Curriculum {
@@ -170,14 +153,7 @@ impl Curriculum {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                return (
-                    None,
-                    vec![ContentError::new(
-                        path,
-                        None,
-                        format!("cannot read file: {e}"),
-                    )],
-                );
+                return (None, vec![ContentError::new(path, None, format!("cannot read file: {e}"))]);
             }
         };
         match toml::from_str::<Self>(&text) {
@@ -197,11 +173,7 @@ impl Curriculum {
         let module_item = |id: &str| Some(format!("module \"{id}\""));
         for id in CHAPTER_IDS {
             if self.chapter(id).is_none() {
-                errors.push(ContentError::new(
-                    file,
-                    chapter_item(id),
-                    "chapter is missing",
-                ));
+                errors.push(ContentError::new(file, chapter_item(id), "chapter is missing"));
             }
         }
         for chapter in &self.chapters {
@@ -209,10 +181,7 @@ impl Curriculum {
                 errors.push(ContentError::new(
                     file,
                     chapter_item(&chapter.id),
-                    format!(
-                        "unknown chapter id (expected one of {})",
-                        CHAPTER_IDS.join(", ")
-                    ),
+                    format!("unknown chapter id (expected one of {})", CHAPTER_IDS.join(", ")),
                 ));
                 continue;
             }
@@ -243,27 +212,18 @@ impl Curriculum {
                 errors.push(ContentError::new(file, item.clone(), "duplicate module id"));
             }
             if self.chapter(&module.chapter).is_none() {
-                errors.push(ContentError::new(
-                    file,
-                    item.clone(),
-                    format!("unknown chapter \"{}\"", module.chapter),
-                ));
+                errors.push(ContentError::new(file, item.clone(), format!("unknown chapter \"{}\"", module.chapter)));
             }
             let path_ok = !module.path.is_empty()
                 && !module.path.starts_with('/')
                 && !module.path.contains("//")
-                && module.path.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/'
-                });
+                && module.path.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/');
             let link_ok = module.link(&base).as_str().starts_with(base.as_str());
             if !path_ok || !link_ok {
                 errors.push(ContentError::new(
                     file,
                     item,
-                    format!(
-                        "invalid path \"{}\" (expected [a-z0-9-/], relative)",
-                        module.path
-                    ),
+                    format!("invalid path \"{}\" (expected [a-z0-9-/], relative)", module.path),
                 ));
             }
         }
@@ -289,9 +249,7 @@ impl Curriculum {
     #[must_use]
     pub fn next_module(&self, id: &str) -> Option<&Module> {
         let current = self.module(id)?;
-        self.modules_of(&current.chapter)
-            .skip_while(|m| m.id != id)
-            .nth(1)
+        self.modules_of(&current.chapter).skip_while(|m| m.id != id).nth(1)
     }
 }
 
@@ -316,10 +274,7 @@ mod tests {
         let m = module("boutique-x", "boutique", "boutique/creer-site");
         let with_slash = url::Url::parse("https://cours.example.org/parcours/").unwrap();
         let without = url::Url::parse("https://cours.example.org/parcours").unwrap();
-        assert_eq!(
-            m.link(&with_slash).as_str(),
-            "https://cours.example.org/parcours/boutique/creer-site"
-        );
+        assert_eq!(m.link(&with_slash).as_str(), "https://cours.example.org/parcours/boutique/creer-site");
         assert_eq!(m.link(&without), m.link(&with_slash));
     }
 
@@ -335,11 +290,7 @@ mod tests {
     fn next_module_stays_in_its_chapter() {
         let c = Curriculum {
             chapters: vec![],
-            modules: vec![
-                module("a-1", "a", "a/1"),
-                module("a-2", "a", "a/2"),
-                module("b-1", "b", "b/1"),
-            ],
+            modules: vec![module("a-1", "a", "a/1"), module("a-2", "a", "a/2"), module("b-1", "b", "b/1")],
         };
         assert_eq!(c.next_module("a-1").map(|m| m.id.as_str()), Some("a-2"));
         assert_eq!(c.next_module("a-2"), None);
@@ -350,11 +301,7 @@ mod tests {
         let text = "[[chapter]]\nid = \"x\"\nnumber = = 2\n";
         let err = toml::from_str::<Curriculum>(text).unwrap_err();
         let e = ContentError::toml(Path::new("faq/curriculum.toml"), text, &err);
-        assert!(
-            e.to_string()
-                .starts_with("faq/curriculum.toml: TOML error at line 3, column"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("faq/curriculum.toml: TOML error at line 3, column"), "{e}");
     }
 
     #[test]

@@ -66,37 +66,17 @@ pub struct Calibration {
 /// # Errors
 /// Unreadable file.
 pub fn read_off_topic(path: &Path) -> anyhow::Result<Vec<String>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect())
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect())
 }
 
-fn sample(
-    index: &FaqIndex,
-    question: &str,
-    expected: Option<u32>,
-    excluded: Option<u32>,
-) -> Sample {
-    let scores = index
-        .scores(question, excluded)
-        .unwrap_or(Scores { ranked: Vec::new() });
+fn sample(index: &FaqIndex, question: &str, expected: Option<u32>, excluded: Option<u32>) -> Sample {
+    let scores = index.scores(question, excluded).unwrap_or(Scores { ranked: Vec::new() });
     Sample {
         first: scores.first(),
         second: scores.second(),
         right: expected.map(|e| scores.ranked.first().is_some_and(|s| s.entry == e)),
-        expected_score: expected.and_then(|e| {
-            scores
-                .ranked
-                .iter()
-                .take(3)
-                .find(|s| s.entry == e)
-                .map(|s| s.score)
-        }),
+        expected_score: expected.and_then(|e| scores.ranked.iter().take(3).find(|s| s.entry == e).map(|s| s.score)),
     }
 }
 
@@ -106,18 +86,10 @@ pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
     let mut inside = Vec::new();
     for (e, entry) in index.content().entries.iter().enumerate() {
         for (variant, text) in index.variant_texts(e as u32) {
-            inside.push(sample(
-                index,
-                &entry.variants[variant],
-                Some(e as u32),
-                Some(text),
-            ));
+            inside.push(sample(index, &entry.variants[variant], Some(e as u32), Some(text)));
         }
     }
-    let outside: Vec<Sample> = off_topic
-        .iter()
-        .map(|q| sample(index, q, None, None))
-        .collect();
+    let outside: Vec<Sample> = off_topic.iter().map(|q| sample(index, q, None, None)).collect();
 
     // 1. suggest: the off-topic budget decides.
     let mut off_scores: Vec<f32> = outside.iter().map(|s| s.first).collect();
@@ -138,11 +110,7 @@ pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
             let (mut right, mut wrong) = (0usize, 0usize);
             for s in &inside {
                 if s.first >= answer && s.first - s.second >= margin {
-                    if s.right == Some(true) {
-                        right += 1
-                    } else {
-                        wrong += 1
-                    }
+                    if s.right == Some(true) { right += 1 } else { wrong += 1 }
                 }
             }
             if wrong as f64 / n > WRONG_BUDGET {
@@ -150,15 +118,7 @@ pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
             }
             let value = right as f64 - WRONG_COST * wrong as f64;
             if best.as_ref().is_none_or(|(v, _)| value > *v) {
-                best = Some((
-                    value,
-                    Thresholds {
-                        answer,
-                        margin,
-                        suggest,
-                        suggest_ratio: SUGGEST_RATIO,
-                    },
-                ));
+                best = Some((value, Thresholds { answer, margin, suggest, suggest_ratio: SUGGEST_RATIO }));
             }
         }
     }
@@ -175,19 +135,14 @@ pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
             s.right == Some(true)
         } else {
             s.first >= thresholds.suggest
-                && s.expected_score.is_some_and(|x| {
-                    x >= thresholds.suggest && x >= s.first * thresholds.suggest_ratio
-                })
+                && s.expected_score.is_some_and(|x| x >= thresholds.suggest && x >= s.first * thresholds.suggest_ratio)
         };
         if shown {
             resolved += 1;
         }
     }
     let top1 = inside.iter().filter(|s| s.right == Some(true)).count();
-    let off_answered = outside
-        .iter()
-        .filter(|s| s.first >= thresholds.suggest)
-        .count();
+    let off_answered = outside.iter().filter(|s| s.first >= thresholds.suggest).count();
     Calibration {
         thresholds,
         in_scope_samples: inside.len(),
@@ -206,11 +161,7 @@ pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
 /// Write errors.
 pub fn print(c: &Calibration, out: &mut dyn Write) -> std::io::Result<()> {
     let t = &c.thresholds;
-    writeln!(
-        out,
-        "calibration: {} left-out variants, {} off-topic messages",
-        c.in_scope_samples, c.off_topic_samples
-    )?;
+    writeln!(out, "calibration: {} left-out variants, {} off-topic messages", c.in_scope_samples, c.off_topic_samples)?;
     writeln!(
         out,
         "thresholds: answer >= {:.2} with margin >= {:.2}; suggest >= {:.2} (and >= {:.0}% of best)",
@@ -241,12 +192,7 @@ pub fn write_thresholds(dir: &Path, c: &Calibration) -> anyhow::Result<()> {
         "# Written by the calibration routine (src/faq/calibrate.rs); do not edit by hand.\n\
          # {} left-out variants: direct {:.1}%, resolved {:.1}%, wrong {:.1}%.\n\
          # {} off-topic messages: {:.1}% answered or suggested.\n{body}",
-        c.in_scope_samples,
-        c.direct,
-        c.resolved,
-        c.wrong,
-        c.off_topic_samples,
-        c.off_topic_answered
+        c.in_scope_samples, c.direct, c.resolved, c.wrong, c.off_topic_samples, c.off_topic_answered
     );
     std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
 }
@@ -265,11 +211,7 @@ pub fn confusions(index: &FaqIndex) -> Vec<(String, String, String)> {
             if let Some(best) = scores.ranked.first()
                 && best.entry != e as u32
             {
-                out.push((
-                    entry.id.clone(),
-                    question.clone(),
-                    index.entry_at(best.entry).id.clone(),
-                ));
+                out.push((entry.id.clone(), question.clone(), index.entry_at(best.entry).id.clone()));
             }
         }
     }

@@ -46,28 +46,17 @@ pub fn mandatory_topics() -> Vec<(&'static str, &'static str)> {
 /// The message the bot sends for an entry, as Telegram HTML.
 #[must_use]
 pub fn rendered_message(entry: &FaqEntry) -> String {
-    format!(
-        "<b>{}</b>\n\n{}",
-        escape_html(&entry.question),
-        escape_html(entry.answer.trim())
-    )
+    format!("<b>{}</b>\n\n{}", escape_html(&entry.question), escape_html(entry.answer.trim()))
 }
 
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The http(s) links in a text, trailing punctuation removed.
 fn links(text: &str) -> impl Iterator<Item = &str> {
     text.split_whitespace()
-        .filter_map(|w| {
-            w.find("http://")
-                .or_else(|| w.find("https://"))
-                .map(|i| &w[i..])
-        })
+        .filter_map(|w| w.find("http://").or_else(|| w.find("https://")).map(|i| &w[i..]))
         .map(|w| w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '»', '"', '\'']))
 }
 
@@ -75,48 +64,31 @@ fn link_is_valid(link: &str) -> bool {
     match url::Url::parse(link) {
         Ok(u) => {
             matches!(u.scheme(), "http" | "https")
-                && u.host_str()
-                    .is_some_and(|h| h.contains('.') && !h.starts_with('.'))
+                && u.host_str().is_some_and(|h| h.contains('.') && !h.starts_with('.'))
         }
         Err(_) => false,
     }
 }
 
-fn check_entry(
-    file: &Path,
-    chapter: &str,
-    entry: &FaqEntry,
-    curriculum: Option<&Curriculum>,
-) -> Vec<ContentError> {
+fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<&Curriculum>) -> Vec<ContentError> {
     let item = Some(format!("entry \"{}\"", entry.id));
     let err = |m: String| ContentError::new(file, item.clone(), m);
     let mut errors = Vec::new();
     if !is_valid_id(&entry.id) {
-        errors.push(err(
-            "id must be [a-z0-9-] and at most 40 characters".to_owned()
-        ));
+        errors.push(err("id must be [a-z0-9-] and at most 40 characters".to_owned()));
     }
     if !FAQ_CHAPTERS.contains(&entry.chapter.as_str()) {
         errors.push(err(format!("unknown chapter \"{}\"", entry.chapter)));
     } else if entry.chapter != chapter {
-        errors.push(err(format!(
-            "chapter \"{}\" does not match the file (expected \"{chapter}\")",
-            entry.chapter
-        )));
+        errors.push(err(format!("chapter \"{}\" does not match the file (expected \"{chapter}\")", entry.chapter)));
     }
     if entry.question.trim().is_empty() {
         errors.push(err("question is empty".to_owned()));
     } else if entry.question.chars().count() > MAX_QUESTION_CHARS {
-        errors.push(err(format!(
-            "question is {} characters (max {MAX_QUESTION_CHARS})",
-            entry.question.chars().count()
-        )));
+        errors
+            .push(err(format!("question is {} characters (max {MAX_QUESTION_CHARS})", entry.question.chars().count())));
     }
-    let variants = entry
-        .variants
-        .iter()
-        .filter(|v| !v.trim().is_empty())
-        .count();
+    let variants = entry.variants.iter().filter(|v| !v.trim().is_empty()).count();
     if variants < MIN_VARIANTS {
         errors.push(err(format!("{variants} variants (min {MIN_VARIANTS})")));
     }
@@ -125,15 +97,11 @@ fn check_entry(
     if answer.is_empty() {
         errors.push(err("answer is empty".to_owned()));
     } else if chars > MAX_ANSWER_CHARS {
-        errors.push(err(format!(
-            "answer is {chars} characters (max {MAX_ANSWER_CHARS})"
-        )));
+        errors.push(err(format!("answer is {chars} characters (max {MAX_ANSWER_CHARS})")));
     }
     let utf16 = rendered_message(entry).encode_utf16().count();
     if utf16 > MAX_TELEGRAM_UTF16 {
-        errors.push(err(format!(
-            "rendered Telegram message is {utf16} UTF-16 units (max {MAX_TELEGRAM_UTF16})"
-        )));
+        errors.push(err(format!("rendered Telegram message is {utf16} UTF-16 units (max {MAX_TELEGRAM_UTF16})")));
     }
     if let Some(curriculum) = curriculum {
         for module in &entry.modules {
@@ -172,11 +140,7 @@ pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
             }
         },
         Err(e) => {
-            errors.push(ContentError::new(
-                &lexicon_path,
-                None,
-                format!("cannot read file: {e}"),
-            ));
+            errors.push(ContentError::new(&lexicon_path, None, format!("cannot read file: {e}")));
             None
         }
     };
@@ -201,11 +165,7 @@ pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(ContentError::new(
-                    &path,
-                    None,
-                    format!("cannot read file: {e}"),
-                ));
+                errors.push(ContentError::new(&path, None, format!("cannot read file: {e}")));
                 all_parsed = false;
                 continue;
             }
@@ -251,12 +211,9 @@ pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
     }
 
     let content = match (all_parsed, curriculum, lexicon, thresholds) {
-        (true, Some(curriculum), Some(lexicon), Some(thresholds)) => Some(FaqContent {
-            entries,
-            curriculum,
-            lexicon,
-            thresholds,
-        }),
+        (true, Some(curriculum), Some(lexicon), Some(thresholds)) => {
+            Some(FaqContent { entries, curriculum, lexicon, thresholds })
+        }
         _ => None,
     };
     (content, errors)
@@ -279,19 +236,13 @@ mod tests {
     }
 
     fn messages(e: &FaqEntry) -> Vec<String> {
-        check_entry(Path::new("faq/boutique.toml"), "boutique", e, None)
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        check_entry(Path::new("faq/boutique.toml"), "boutique", e, None).iter().map(ToString::to_string).collect()
     }
 
     #[test]
     fn answers_over_900_characters_are_reported_with_file_and_entry() {
         let e = entry(&"é".repeat(1023));
-        assert_eq!(
-            messages(&e),
-            ["faq/boutique.toml: entry \"creer-site\": answer is 1023 characters (max 900)"]
-        );
+        assert_eq!(messages(&e), ["faq/boutique.toml: entry \"creer-site\": answer is 1023 characters (max 900)"]);
     }
 
     #[test]
@@ -309,11 +260,7 @@ mod tests {
         assert!(messages(&e).is_empty());
         e.answer = "<>".repeat(450);
         e.question = "&".repeat(100);
-        assert!(
-            messages(&e).iter().any(|m| m.contains("UTF-16")),
-            "{:?}",
-            messages(&e)
-        );
+        assert!(messages(&e).iter().any(|m| m.contains("UTF-16")), "{:?}", messages(&e));
     }
 
     #[test]

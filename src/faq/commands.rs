@@ -29,17 +29,11 @@ pub fn check(dir: &Path, out: &mut dyn Write) -> anyhow::Result<bool> {
 }
 
 fn candidates(cs: &[Candidate]) -> String {
-    cs.iter()
-        .map(|c| format!("{} ({:.2})", c.id, c.score))
-        .collect::<Vec<_>>()
-        .join(", ")
+    cs.iter().map(|c| format!("{} ({:.2})", c.id, c.score)).collect::<Vec<_>>().join(", ")
 }
 
 fn describe(m: &Match) -> String {
-    let best = m.best.as_ref().map_or_else(
-        || "no candidate".to_owned(),
-        |c| format!("best {} ({:.2})", c.id, c.score),
-    );
+    let best = m.best.as_ref().map_or_else(|| "no candidate".to_owned(), |c| format!("best {} ({:.2})", c.id, c.score));
     match &m.outcome {
         Outcome::Answer(c) => format!("answer {} (score {:.2})", c.id, c.score),
         Outcome::Suggest(cs) => format!("suggest {}", candidates(cs)),
@@ -75,11 +69,7 @@ pub fn match_json(question: &str, m: &Match) -> serde_json::Value {
 ///
 /// # Errors
 /// Read or write errors.
-pub fn ask_json_lines(
-    index: &FaqIndex,
-    input: &mut dyn BufRead,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+pub fn ask_json_lines(index: &FaqIndex, input: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<()> {
     for line in input.lines() {
         let line = line?;
         if line.trim().is_empty() {
@@ -107,9 +97,7 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
             miss.expected.as_deref().unwrap_or("-"),
             miss.outcome,
             candidates(&miss.shown),
-            miss.best
-                .as_ref()
-                .map_or_else(|| "-".to_owned(), |c| format!("{} ({:.2})", c.id, c.score)),
+            miss.best.as_ref().map_or_else(|| "-".to_owned(), |c| format!("{} ({:.2})", c.id, c.score)),
         )?;
     }
     writeln!(
@@ -117,30 +105,10 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
         "{} questions ({} in scope, {} out of scope)",
         report.questions, report.in_scope, report.out_of_scope
     )?;
-    writeln!(
-        out,
-        "direct accuracy:        {:5.1}% (target >= 90%)",
-        report.direct
-    )?;
-    writeln!(
-        out,
-        "resolved:               {:5.1}% (target >= 97%)",
-        report.resolved
-    )?;
-    writeln!(
-        out,
-        "wrong answers:          {:5.1}% of in-scope (target <= 3%)",
-        report.wrong
-    )?;
-    writeln!(
-        out,
-        "out-of-scope answered:  {:5.1}% of out-of-scope (target <= 5%)",
-        report.out_of_scope_answered
-    )?;
-    writeln!(
-        out,
-        "time per question:      {:.1} µs",
-        report.micros_per_question
-    )?;
+    writeln!(out, "direct accuracy:        {:5.1}% (target >= 90%)", report.direct)?;
+    writeln!(out, "resolved:               {:5.1}% (target >= 97%)", report.resolved)?;
+    writeln!(out, "wrong answers:          {:5.1}% of in-scope (target <= 3%)", report.wrong)?;
+    writeln!(out, "out-of-scope answered:  {:5.1}% of out-of-scope (target <= 5%)", report.out_of_scope_answered)?;
+    writeln!(out, "time per question:      {:.1} µs", report.micros_per_question)?;
     Ok(report)
 }

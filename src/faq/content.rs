@@ -15,16 +15,8 @@ use crate::faq::lexicon::Lexicon;
 use crate::faq::matcher::Thresholds;
 
 /// Chapter ids of the FAQ files: the curriculum's seven plus `programme`.
-pub const FAQ_CHAPTERS: &[&str] = &[
-    "programme",
-    "preparer",
-    "boutique",
-    "marketplace",
-    "marque",
-    "trafic",
-    "logistique",
-    "ventes",
-];
+pub const FAQ_CHAPTERS: &[&str] =
+    &["programme", "preparer", "boutique", "marketplace", "marque", "trafic", "logistique", "ventes"];
 
 /// One question the bot can answer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -78,12 +70,7 @@ impl FaqContent {
     /// Assembles content from parts without validation (tests, benches, synthetic FAQs).
     #[must_use]
     pub fn from_parts(entries: Vec<FaqEntry>, lexicon: Lexicon, thresholds: Thresholds) -> Self {
-        Self {
-            entries,
-            curriculum: Curriculum::default(),
-            lexicon,
-            thresholds,
-        }
+        Self { entries, curriculum: Curriculum::default(), lexicon, thresholds }
     }
 
     #[must_use]

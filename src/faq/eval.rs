@@ -54,10 +54,7 @@ impl EvalReport {
     /// Whether the issue-3 targets are met.
     #[must_use]
     pub fn meets_targets(&self) -> bool {
-        self.direct >= 90.0
-            && self.resolved >= 97.0
-            && self.wrong <= 3.0
-            && self.out_of_scope_answered <= 5.0
+        self.direct >= 90.0 && self.resolved >= 97.0 && self.wrong <= 3.0 && self.out_of_scope_answered <= 5.0
     }
 }
 
@@ -66,16 +63,14 @@ impl EvalReport {
 /// # Errors
 /// Unreadable file or a line without a tab.
 pub fn read_cases(path: &Path) -> anyhow::Result<Vec<EvalCase>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     text.lines()
         .enumerate()
         .skip(1)
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, line)| {
-            let (question, expected) = line
-                .rsplit_once('\t')
-                .with_context(|| format!("{}:{}: no tab", path.display(), n + 1))?;
+            let (question, expected) =
+                line.rsplit_once('\t').with_context(|| format!("{}:{}: no tab", path.display(), n + 1))?;
             let expected = expected.trim();
             Ok(EvalCase {
                 question: question.to_owned(),
@@ -86,11 +81,7 @@ pub fn read_cases(path: &Path) -> anyhow::Result<Vec<EvalCase>> {
 }
 
 fn percent(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        100.0 * n as f64 / d as f64
-    }
+    if d == 0 { 0.0 } else { 100.0 * n as f64 / d as f64 }
 }
 
 /// Runs every case through the index.

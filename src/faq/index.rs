@@ -203,12 +203,7 @@ impl FaqIndex {
                     return;
                 }
                 let t = index.texts.len() as u32;
-                index.texts.push(TextInfo {
-                    entry: e as u32,
-                    field,
-                    ordinal: ordinal as u32,
-                    norm: 0.0,
-                });
+                index.texts.push(TextInfo { entry: e as u32, field, ordinal: ordinal as u32, norm: 0.0 });
                 for &term in &terms {
                     index.postings[term as usize].push(Posting {
                         entry: e as u32,
@@ -269,11 +264,7 @@ impl FaqIndex {
         for (i, (word, _)) in index.raw_words.iter().enumerate() {
             let i = i as u32;
             if word.len() >= 3 {
-                index
-                    .phonetic
-                    .entry(phonetic_key(word))
-                    .or_default()
-                    .push(i);
+                index.phonetic.entry(phonetic_key(word)).or_default().push(i);
             }
             if word.len() >= 4 {
                 let mut dels = vec![word.clone()];
@@ -309,18 +300,14 @@ impl FaqIndex {
         let n_words = stems.len();
         self.content.lexicon.apply_synonyms(&mut stems, |_| true);
         if self.params.bigrams {
-            let pairs: Vec<String> = stems[..n_words]
-                .windows(2)
-                .map(|w| format!("{} {}", w[0], w[1]))
-                .collect();
+            let pairs: Vec<String> = stems[..n_words].windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
             stems.extend(pairs);
         }
         let mut terms = Vec::with_capacity(stems.len());
         for (i, stem) in stems.iter().enumerate() {
             let id = self.term_id(stem);
             if typo_vocabulary && i < n_words && !self.raw_ids.contains_key(&words[i]) {
-                self.raw_ids
-                    .insert(words[i].clone(), self.raw_words.len() as u32);
+                self.raw_ids.insert(words[i].clone(), self.raw_words.len() as u32);
                 self.raw_words.push((words[i].clone(), id));
             }
             if !terms.contains(&id) {
@@ -406,10 +393,7 @@ impl FaqIndex {
         let mut extra: Vec<(u32, f32)> = Vec::new();
         for word in &words {
             let stem = self.normalizer.stem(word);
-            let known = self
-                .term_ids
-                .get(&stem)
-                .is_some_and(|&id| !self.only_in(id, excluded_text));
+            let known = self.term_ids.get(&stem).is_some_and(|&id| !self.only_in(id, excluded_text));
             if known || lexicon.knows_stem(&stem) {
                 stems.push(stem);
                 factors.push(1.0);
@@ -491,11 +475,7 @@ impl FaqIndex {
         limit: usize,
         excluded_text: Option<u32>,
     ) -> Vec<Scored> {
-        let total: f32 = terms
-            .iter()
-            .map(|&(t, _)| self.idf[t as usize])
-            .sum::<f32>()
-            + unknown;
+        let total: f32 = terms.iter().map(|&(t, _)| self.idf[t as usize]).sum::<f32>() + unknown;
         if total <= 0.0 {
             return Vec::new();
         }
@@ -525,10 +505,7 @@ impl FaqIndex {
                         best = 0.0;
                     }
                     best = best.max(p.weight);
-                    if matches!(
-                        self.texts[p.text as usize].field,
-                        Field::Question | Field::Variant
-                    ) {
+                    if matches!(self.texts[p.text as usize].field, Field::Question | Field::Variant) {
                         if s.text_dot[p.text as usize] == 0.0 {
                             s.touched_texts.push(p.text);
                         }
@@ -559,8 +536,7 @@ impl FaqIndex {
                     let evidence = (mass / p.evidence_full).min(1.0).powf(p.evidence_power);
                     Scored {
                         entry: e,
-                        score: (p.coverage_share * coverage + (1.0 - p.coverage_share) * closeness)
-                            * evidence,
+                        score: (p.coverage_share * coverage + (1.0 - p.coverage_share) * closeness) * evidence,
                     }
                 })
                 .collect();
@@ -569,8 +545,7 @@ impl FaqIndex {
                 s.closeness[e as usize] = 0.0;
             }
             s.touched_entries.clear();
-            let cmp =
-                |a: &Scored, b: &Scored| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry));
+            let cmp = |a: &Scored, b: &Scored| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry));
             if ranked.len() > limit {
                 ranked.select_nth_unstable_by(limit, cmp);
                 ranked.truncate(limit);
@@ -618,12 +593,7 @@ impl FaqIndex {
             Analysis::Terms { terms, unknown } => {
                 let mut parts: Vec<String> = terms
                     .iter()
-                    .map(|&(t, f)| {
-                        format!(
-                            "{}*{f:.1}/{:.2}",
-                            self.stems[t as usize], self.idf[t as usize]
-                        )
-                    })
+                    .map(|&(t, f)| format!("{}*{f:.1}/{:.2}", self.stems[t as usize], self.idf[t as usize]))
                     .collect();
                 parts.push(format!("unknown={unknown:.2}"));
                 parts.join(" ")

@@ -141,11 +141,7 @@ impl Lexicon {
 
     fn compile(file: LexiconFile, normalizer: &Normalizer) -> Self {
         let mut lexicon = Self {
-            abbreviations: file
-                .abbreviations
-                .into_iter()
-                .map(|(k, v)| (k, fold_words(&v)))
-                .collect(),
+            abbreviations: file.abbreviations.into_iter().map(|(k, v)| (k, fold_words(&v))).collect(),
             ..Self::default()
         };
         for rule in file.contextual {
@@ -161,9 +157,7 @@ impl Lexicon {
         for group in file.synonyms.groups {
             let Some(first) = group.first() else { continue };
             let concept = lexicon.concepts.len();
-            lexicon
-                .concepts
-                .push(format!("~{}", fold_words(first).join("_")));
+            lexicon.concepts.push(format!("~{}", fold_words(first).join("_")));
             for member in &group {
                 let stems: Vec<String> = lexicon
                     .content_words(lexicon.expand(fold_words(member)))
@@ -180,9 +174,7 @@ impl Lexicon {
                 }
             }
         }
-        lexicon
-            .phrases
-            .sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        lexicon.phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         let st = file.smalltalk;
         for (kind, phrases) in [
             (SmalltalkKind::Greeting, st.greeting),
@@ -200,9 +192,7 @@ impl Lexicon {
                 }
             }
         }
-        lexicon
-            .smalltalk
-            .sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        lexicon.smalltalk.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         lexicon.fillers = st.fillers.iter().flat_map(|f| fold_words(f)).collect();
         lexicon
     }
@@ -214,11 +204,7 @@ impl Lexicon {
         for word in words {
             if let Some(rule) = self.contextual.get(&word) {
                 let after = out.last().is_some_and(|prev| rule.after.contains(prev));
-                let expansion = if after {
-                    &rule.replacement
-                } else {
-                    &rule.default
-                };
+                let expansion = if after { &rule.replacement } else { &rule.default };
                 out.extend(expansion.iter().cloned());
             } else if let Some(expansion) = self.abbreviations.get(&word) {
                 out.extend(expansion.iter().cloned());
@@ -242,10 +228,7 @@ impl Lexicon {
         let mut rest = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
-            let found = self
-                .smalltalk
-                .iter()
-                .find(|(p, _)| words[i..].starts_with(p));
+            let found = self.smalltalk.iter().find(|(p, _)| words[i..].starts_with(p));
             match found {
                 Some((p, k)) => {
                     kind.get_or_insert(*k);
@@ -263,9 +246,7 @@ impl Lexicon {
     /// Whether the words left around smalltalk are only stop words and fillers.
     #[must_use]
     pub fn is_filler_only(&self, words: &[String]) -> bool {
-        words
-            .iter()
-            .all(|w| is_stop_word(w) || self.fillers.contains(w))
+        words.iter().all(|w| is_stop_word(w) || self.fillers.contains(w))
     }
 
     /// Adds concept terms for synonyms found in a sequence of stems: every member adds its
@@ -296,11 +277,7 @@ impl Lexicon {
     /// Whether a stem belongs to a synonym group.
     #[must_use]
     pub fn knows_stem(&self, stem: &str) -> bool {
-        self.single.contains_key(stem)
-            || self
-                .phrases
-                .iter()
-                .any(|(p, _)| p.iter().any(|s| s == stem))
+        self.single.contains_key(stem) || self.phrases.iter().any(|(p, _)| p.iter().any(|s| s == stem))
     }
 
     /// Number of synonym groups, for reports.
@@ -348,31 +325,21 @@ fillers = ["beaucoup", "aide"]
     #[test]
     fn sms_abbreviations_are_expanded() {
         let (lex, _) = lexicon();
-        assert_eq!(
-            lex.expand(words("cmt faire pr jsp")),
-            words("comment faire pour je sais pas")
-        );
+        assert_eq!(lex.expand(words("cmt faire pr jsp")), words("comment faire pour je sais pas"));
     }
 
     #[test]
     fn cb_means_combien_unless_it_follows_a_payment_word() {
         let (lex, _) = lexicon();
         assert_eq!(lex.expand(words("cb ca coute")), words("combien ca coute"));
-        assert_eq!(
-            lex.expand(words("payer par cb")),
-            words("payer par carte bancaire")
-        );
+        assert_eq!(lex.expand(words("payer par cb")), words("payer par carte bancaire"));
     }
 
     #[test]
     fn synonym_expressions_share_a_concept() {
         let (lex, n) = lexicon();
         let stems = |s: &str| -> Vec<String> {
-            let mut v: Vec<String> = lex
-                .content_words(lex.expand(words(s)))
-                .iter()
-                .map(|w| n.stem(w))
-                .collect();
+            let mut v: Vec<String> = lex.content_words(lex.expand(words(s))).iter().map(|w| n.stem(w)).collect();
             lex.apply_synonyms(&mut v, |_| false);
             v
         };

@@ -35,12 +35,7 @@ pub struct Thresholds {
 impl Default for Thresholds {
     /// Conservative values used when no calibration file is present.
     fn default() -> Self {
-        Self {
-            answer: 0.45,
-            margin: 0.05,
-            suggest: 0.30,
-            suggest_ratio: 0.6,
-        }
+        Self { answer: 0.45, margin: 0.05, suggest: 0.30, suggest_ratio: 0.6 }
     }
 }
 
@@ -118,21 +113,10 @@ impl FaqIndex {
         self.ask_with(question, &self.content.thresholds, None)
     }
 
-    pub(crate) fn ask_with(
-        &self,
-        question: &str,
-        thresholds: &Thresholds,
-        excluded_text: Option<u32>,
-    ) -> Match {
+    pub(crate) fn ask_with(&self, question: &str, thresholds: &Thresholds, excluded_text: Option<u32>) -> Match {
         match self.analyze(question, excluded_text) {
-            Analysis::Empty => Match {
-                outcome: Outcome::Empty,
-                best: None,
-            },
-            Analysis::Smalltalk(kind) => Match {
-                outcome: Outcome::Smalltalk(kind),
-                best: None,
-            },
+            Analysis::Empty => Match { outcome: Outcome::Empty, best: None },
+            Analysis::Smalltalk(kind) => Match { outcome: Outcome::Smalltalk(kind), best: None },
             Analysis::Terms { terms, unknown } => {
                 let ranked = self.rank(&terms, unknown, RANK_LIMIT, excluded_text);
                 self.decide(&Scores { ranked }, thresholds)
@@ -143,18 +127,15 @@ impl FaqIndex {
     /// Scores only (no thresholds); `None` for smalltalk and empty messages.
     pub(crate) fn scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
         match self.analyze(question, excluded_text) {
-            Analysis::Terms { terms, unknown } => Some(Scores {
-                ranked: self.rank(&terms, unknown, RANK_LIMIT, excluded_text),
-            }),
+            Analysis::Terms { terms, unknown } => {
+                Some(Scores { ranked: self.rank(&terms, unknown, RANK_LIMIT, excluded_text) })
+            }
             _ => None,
         }
     }
 
     pub(crate) fn decide(&self, scores: &Scores, t: &Thresholds) -> Match {
-        let candidate = |s: &Scored| Candidate {
-            id: self.entry_at(s.entry).id.clone(),
-            score: s.score,
-        };
+        let candidate = |s: &Scored| Candidate { id: self.entry_at(s.entry).id.clone(), score: s.score };
         let best = scores.ranked.first().map(candidate);
         let (first, second) = (scores.first(), scores.second());
         let outcome = if first >= t.answer && first - second >= t.margin {
@@ -217,39 +198,23 @@ fillers = ["beaucoup"]
             entry(
                 "creer-site",
                 "Comment créer une boutique en ligne ?",
-                &[
-                    "ouvrir un site marchand",
-                    "monter mon e-shop sans coder",
-                    "creer un site de vente",
-                ],
+                &["ouvrir un site marchand", "monter mon e-shop sans coder", "creer un site de vente"],
                 &["creer site", "boutique en ligne"],
             ),
             entry(
                 "frais-livraison",
                 "Faut-il offrir les frais de livraison ?",
-                &[
-                    "livraison gratuite ou payante",
-                    "les frais d'envoi sont offerts ?",
-                    "qui paie le transport",
-                ],
+                &["livraison gratuite ou payante", "les frais d'envoi sont offerts ?", "qui paie le transport"],
                 &["frais de port", "livraison offerte"],
             ),
             entry(
                 "logo",
                 "Comment créer un logo sans graphiste ?",
-                &[
-                    "faire mon logo moi meme",
-                    "dessiner un logo gratuit",
-                    "outil pour un logo",
-                ],
+                &["faire mon logo moi meme", "dessiner un logo gratuit", "outil pour un logo"],
                 &["logo", "graphiste"],
             ),
         ];
-        FaqIndex::build(&FaqContent::from_parts(
-            entries,
-            lexicon,
-            Thresholds::default(),
-        ))
+        FaqIndex::build(&FaqContent::from_parts(entries, lexicon, Thresholds::default()))
     }
 
     fn answered(m: &Match) -> Option<&str> {
@@ -262,23 +227,14 @@ fillers = ["beaucoup"]
     #[test]
     fn a_badly_typed_question_finds_its_entry() {
         let index = index();
-        assert_eq!(
-            answered(&index.ask("cmt creer ma boutik en ligne")),
-            Some("creer-site")
-        );
-        assert_eq!(
-            answered(&index.ask("fo offrir les frais de port ?")),
-            Some("frais-livraison")
-        );
+        assert_eq!(answered(&index.ask("cmt creer ma boutik en ligne")), Some("creer-site"));
+        assert_eq!(answered(&index.ask("fo offrir les frais de port ?")), Some("frais-livraison"));
     }
 
     #[test]
     fn accents_and_case_do_not_matter() {
         let index = index();
-        assert_eq!(
-            index.ask("COMMENT CRÉER UN LOGO"),
-            index.ask("comment creer un logo")
-        );
+        assert_eq!(index.ask("COMMENT CRÉER UN LOGO"), index.ask("comment creer un logo"));
     }
 
     #[test]
@@ -292,18 +248,9 @@ fillers = ["beaucoup"]
     #[test]
     fn smalltalk_alone_is_smalltalk() {
         let index = index();
-        assert_eq!(
-            index.ask("bonjour !").outcome,
-            Outcome::Smalltalk(SmalltalkKind::Greeting)
-        );
-        assert_eq!(
-            index.ask("merci beaucoup").outcome,
-            Outcome::Smalltalk(SmalltalkKind::Thanks)
-        );
-        assert_eq!(
-            index.ask("mdr").outcome,
-            Outcome::Smalltalk(SmalltalkKind::Laughter)
-        );
+        assert_eq!(index.ask("bonjour !").outcome, Outcome::Smalltalk(SmalltalkKind::Greeting));
+        assert_eq!(index.ask("merci beaucoup").outcome, Outcome::Smalltalk(SmalltalkKind::Thanks));
+        assert_eq!(index.ask("mdr").outcome, Outcome::Smalltalk(SmalltalkKind::Laughter));
     }
 
     #[test]
@@ -323,18 +270,7 @@ fillers = ["beaucoup"]
     #[test]
     fn close_scores_give_suggestions_not_an_answer() {
         let index = index();
-        let scores = Scores {
-            ranked: vec![
-                Scored {
-                    entry: 0,
-                    score: 0.6,
-                },
-                Scored {
-                    entry: 2,
-                    score: 0.58,
-                },
-            ],
-        };
+        let scores = Scores { ranked: vec![Scored { entry: 0, score: 0.6 }, Scored { entry: 2, score: 0.58 }] };
         let m = index.decide(&scores, &Thresholds::default());
         assert_eq!(m.outcome.kind(), "suggest");
         assert_eq!(m.outcome.shown().len(), 2);

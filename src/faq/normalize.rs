@@ -14,9 +14,7 @@
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Elided prefixes dropped before an apostrophe (`l'achat` -> `achat`).
-const ELISIONS: &[&str] = &[
-    "l", "d", "j", "qu", "c", "n", "s", "t", "m", "jusqu", "lorsqu", "puisqu", "quoiqu",
-];
+const ELISIONS: &[&str] = &["l", "d", "j", "qu", "c", "n", "s", "t", "m", "jusqu", "lorsqu", "puisqu", "quoiqu"];
 
 /// French words that carry no topic: articles, pronouns, auxiliaries, fillers.
 /// Interrogatives such as `combien`, `quand`, `pourquoi` are kept: IDF weighting makes them cheap
@@ -289,9 +287,7 @@ impl std::fmt::Debug for Normalizer {
 impl Normalizer {
     #[must_use]
     pub fn new() -> Self {
-        Self {
-            stemmer: Stemmer::create(Algorithm::French),
-        }
+        Self { stemmer: Stemmer::create(Algorithm::French) }
     }
 
     /// The French stem of a folded word. Digits are returned unchanged.
@@ -305,21 +301,14 @@ impl Normalizer {
 
     #[must_use]
     pub fn term(&self, word: &str) -> Term {
-        Term {
-            raw: word.to_owned(),
-            stem: self.stem(word),
-        }
+        Term { raw: word.to_owned(), stem: self.stem(word) }
     }
 
     /// Folded words without stop words, as terms. Abbreviations and synonyms are not applied
     /// here (see the lexicon).
     #[must_use]
     pub fn terms(&self, text: &str) -> Vec<Term> {
-        fold_words(text)
-            .iter()
-            .filter(|w| !is_stop_word(w))
-            .map(|w| self.term(w))
-            .collect()
+        fold_words(text).iter().filter(|w| !is_stop_word(w)).map(|w| self.term(w)).collect()
     }
 }
 
@@ -381,28 +370,19 @@ mod tests {
 
     #[test]
     fn accents_do_not_matter() {
-        assert_eq!(
-            fold_words("Créer ma boutique à Noël"),
-            ["creer", "ma", "boutique", "a", "noel"]
-        );
+        assert_eq!(fold_words("Créer ma boutique à Noël"), ["creer", "ma", "boutique", "a", "noel"]);
         assert_eq!(fold_words("ÉTÉ"), ["ete"]);
     }
 
     #[test]
     fn elisions_are_dropped() {
-        assert_eq!(
-            fold_words("l'achat d’un site qu'il faut"),
-            ["achat", "un", "site", "il", "faut"]
-        );
+        assert_eq!(fold_words("l'achat d’un site qu'il faut"), ["achat", "un", "site", "il", "faut"]);
         assert_eq!(fold_words("j'ai c'est"), ["ai", "est"]);
     }
 
     #[test]
     fn punctuation_and_emoji_disappear_digits_stay() {
-        assert_eq!(
-            fold_words("frais de port ?!! 😀 14 jours"),
-            ["frais", "de", "port", "14", "jours"]
-        );
+        assert_eq!(fold_words("frais de port ?!! 😀 14 jours"), ["frais", "de", "port", "14", "jours"]);
         assert!(fold_words("??! 🙏🙏").is_empty());
     }
 
