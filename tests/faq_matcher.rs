@@ -98,12 +98,12 @@ fn scoring_parameter_sweep() {
     for coverage_share in [0.5, 0.6, 0.7] {
         for evidence_full in [5.0, 8.0] {
             for coverage_cap in [12.0, 16.0, f32::INFINITY] {
-                for bigrams in [false, true] {
+                for variant_weight in [0.5, 0.6, 0.9] {
                     settings.push(ScoringParams {
                         coverage_share,
                         evidence_full,
                         coverage_cap,
-                        bigrams,
+                        field_weights: [1.0, variant_weight, 1.0, 0.35],
                         ..ScoringParams::default()
                     });
                 }
@@ -123,11 +123,11 @@ fn scoring_parameter_sweep() {
             )
         });
         println!(
-            "coverage {} evidence {} cap {} bigrams {}: LOO top1 {:.1} direct {:.1} resolved {:.1} wrong {:.1} off-topic {:.1} | dev {d}",
+            "coverage {} evidence {} cap {} variant weight {}: LOO top1 {:.1} direct {:.1} resolved {:.1} wrong {:.1} off-topic {:.1} | dev {d}",
             params.coverage_share,
             params.evidence_full,
             params.coverage_cap,
-            params.bigrams,
+            params.field_weights[1],
             c.top1,
             c.direct,
             c.resolved,

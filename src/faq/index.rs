@@ -30,7 +30,7 @@ use crate::faq::lexicon::SmalltalkKind;
 use crate::faq::normalize::{Normalizer, fold_words, phonetic_key};
 
 /// Field weights: question, variant, keyword, answer.
-pub const FIELD_WEIGHTS: [f32; 4] = [1.0, 0.9, 1.0, 0.35];
+pub const FIELD_WEIGHTS: [f32; 4] = [1.0, 0.6, 1.0, 0.35];
 /// Share of coverage in the score; the rest is closeness to the best question/variant.
 pub const COVERAGE_SHARE: f32 = 0.7;
 /// Matched informative weight (sum of IDF × field weight) from which a match counts fully;
