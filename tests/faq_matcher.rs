@@ -26,6 +26,23 @@ fn the_shipped_content_passes_check() {
 }
 
 #[test]
+fn ask_json_lines_prints_one_object_per_question() {
+    let index = index();
+    let mut input: &[u8] = b"cmt choisir un nom de domaine pr mon site ?\n\nmerci !\n";
+    let mut out = Vec::new();
+    commands::ask_json_lines(&index, &mut input, &mut out).unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["outcome"], "answer");
+    assert_eq!(lines[0]["id"], "nom-domaine");
+    assert_eq!(lines[0]["candidates"][0]["id"], "nom-domaine");
+    assert_eq!(lines[1]["outcome"], "smalltalk");
+    assert!(lines[1]["id"].is_null());
+    assert_eq!(lines[1]["candidates"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
 fn calibration_prints_the_chosen_thresholds() {
     let index = index();
     let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
@@ -60,8 +77,8 @@ fn dev_set_does_not_regress() {
         return;
     };
     println!("{text}");
-    assert!(report.direct >= 78.0, "{text}");
-    assert!(report.resolved >= 88.0, "{text}");
+    assert!(report.direct >= 80.0, "{text}");
+    assert!(report.resolved >= 90.0, "{text}");
     assert!(report.wrong <= 3.2, "{text}");
     assert!(report.out_of_scope_answered <= 15.0, "{text}");
 }
