@@ -3,24 +3,31 @@
 //! Every entry contributes several *texts*: its question, each variant, its keywords and its
 //! answer, each with a field weight ([`FIELD_WEIGHTS`]). Texts are normalised like questions
 //! (folding, SMS expansion, stop words, stemming, synonym concepts) and stored in an inverted
-//! index `term -> [(entry, text, field weight)]`, with an IDF per term computed over entries.
+//! index `term -> [(entry, text, field weight)]`. Each term has an IDF over entries, counted on
+//! questions, variants and keywords (answers only for terms found nowhere else: answers mention
+//! many topics in passing).
 //!
 //! Typo tolerance never scans the entries: a question word unknown to the index is looked up in
-//! the vocabulary of raw (folded, unstemmed) words of questions, variants and keywords, first by a French phonetic key, then
-//! in a SymSpell-style deletion neighbourhood (Damerau-Levenshtein distance 1 for words of 6
-//! letters or more, 2 from 8 letters), and replaced by the closest words at a reduced weight.
+//! the vocabulary of raw (folded, unstemmed) words of questions, variants and keywords, first by
+//! a French phonetic key, then in a SymSpell-style deletion neighbourhood (Damerau-Levenshtein
+//! distance 1 for words of 6 letters or more, 2 from 8 letters), and replaced by the closest
+//! words at a reduced weight.
 //!
-//! Scoring ([`FaqIndex::rank`]) combines, per entry:
+//! Scoring (`FaqIndex::rank`) combines, per entry:
 //! - *coverage*: the share of the question's informative weight (sum of IDF of its terms, unknown
-//!   words included at [`UNKNOWN_WORD_IDF`]) found anywhere in the entry, each term counted with
-//!   the best field weight where it occurs;
+//!   words included at [`UNKNOWN_WORD_IDF`] × the largest IDF, the total capped at
+//!   [`COVERAGE_CAP`] so that long messages are not sunk by their story) found anywhere in the
+//!   entry, each term counted with the best field weight where it occurs;
 //! - *closeness*: the best cosine (binary terms weighted by IDF) between the question and one of
-//!   the entry's question or variants.
+//!   the entry's question or variants;
+//! - *evidence*: `min(1, mass / EVIDENCE_FULL) ^ EVIDENCE_POWER`, where mass is the matched
+//!   weight, so that one common word ("jour", "test") cannot carry a match on its own.
 //!
 //! `score = (COVERAGE_SHARE × coverage + (1 - COVERAGE_SHARE) × closeness) × evidence`, in
-//! `[0, 1]`, where *evidence* discounts matches resting on little informative weight
-//! ([`EVIDENCE_FULL`]).
-//! Turning scores into an answer, suggestions or a fallback is the matcher's job.
+//! `[0, 1]`. The constants were chosen with the sweep in `tests/faq_matcher.rs`
+//! (`scoring_parameter_sweep`): each setting is calibrated and judged on its leave-one-variant-out
+//! direct-answer rate at the wrong-answer budget (see [`crate::faq::calibrate`]), not on the dev
+//! set. Turning scores into an answer, suggestions or a fallback is the matcher's job.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -75,6 +82,7 @@ impl Default for ScoringParams {
         }
     }
 }
+
 /// Weight factor of a word reached through its phonetic key or at edit distance 1 or 2.
 const PHONETIC_FACTOR: f32 = 0.9;
 const DISTANCE_FACTORS: [f32; 3] = [1.0, 0.8, 0.6];
