@@ -163,3 +163,16 @@ fn confusions_between_entries() {
         println!("{expected} -> {got}: {variant}");
     }
 }
+
+/// The examples of the brief, on the shipped content.
+#[test]
+fn the_briefs_examples_are_understood() {
+    use accelerateur::faq::{Outcome, SmalltalkKind};
+    let index = index();
+    let shown = |q: &str| index.ask(q).outcome.shown().iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert!(shown("cmt ouvrir une boutik en ligne").contains(&"creer-site".to_owned()));
+    assert_eq!(shown("frais de port offerts ?"), ["frais-livraison"]);
+    assert_eq!(index.ask("bonjour").outcome, Outcome::Smalltalk(SmalltalkKind::Greeting));
+    assert_ne!(index.ask("bonjour, cmt ouvrir une boutik ?").outcome.kind(), "smalltalk");
+    assert_eq!(index.ask("??!").outcome, Outcome::Empty);
+}

@@ -159,7 +159,7 @@ const STOP_WORDS: &[&str] = &[
     "voudrait",
     "y",
     "ya",
-    "plus",
+    "plait",
     "tres",
     "trop",
     "aussi",
