@@ -86,6 +86,9 @@ impl Default for ScoringParams {
 /// Weight factor of a word reached through its phonetic key or at edit distance 1 or 2.
 const PHONETIC_FACTOR: f32 = 0.9;
 const DISTANCE_FACTORS: [f32; 3] = [1.0, 0.8, 0.6];
+/// Weight factor of a known stem that extends the question word's stem.
+const STEM_PREFIX_FACTOR: f32 = 0.9;
+const MIN_PREFIX: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -152,6 +155,8 @@ pub struct FaqIndex {
     normalizer: Normalizer,
     term_ids: HashMap<String, u32>,
     stems: Vec<String>,
+    /// Word stems (no concepts, no pairs), sorted, for prefix lookups.
+    sorted_stems: Vec<(String, u32)>,
     idf: Vec<f32>,
     postings: Vec<Vec<Posting>>,
     texts: Vec<TextInfo>,
@@ -191,6 +196,7 @@ impl FaqIndex {
             normalizer,
             term_ids: HashMap::new(),
             stems: Vec::new(),
+            sorted_stems: Vec::new(),
             idf: Vec::new(),
             postings: Vec::new(),
             texts: Vec::new(),
@@ -268,6 +274,14 @@ impl FaqIndex {
             let sum: f32 = terms.iter().map(|&term| index.idf[term as usize]).sum();
             index.texts[t].norm = sum.sqrt();
         }
+        index.sorted_stems = index
+            .raw_words
+            .iter()
+            .map(|&(_, t)| (index.stems[t as usize].clone(), t))
+            .filter(|(s, _)| !s.starts_with('~'))
+            .collect();
+        index.sorted_stems.sort();
+        index.sorted_stems.dedup();
         // Typo neighbourhoods over raw words.
         for (i, (word, _)) in index.raw_words.iter().enumerate() {
             let i = i as u32;
@@ -409,6 +423,10 @@ impl FaqIndex {
                 let term = self.raw_words[raw as usize].1;
                 stems.push(self.stem_of_term(term).to_owned());
                 factors.push(1.0);
+            } else if let Some(prefixed) = self.stem_prefix_match(&stem) {
+                // Another form of a known verb or noun ("inscris" / "inscrire").
+                stems.push(self.stems[prefixed as usize].clone());
+                factors.push(STEM_PREFIX_FACTOR);
             } else {
                 let corrections = self.correct(word);
                 match corrections.first() {
@@ -462,6 +480,19 @@ impl FaqIndex {
             return Analysis::Empty;
         }
         Analysis::Terms { terms, unknown }
+    }
+
+    /// The single known word stem that extends `stem` (at least [`MIN_PREFIX`] letters), if any:
+    /// Snowball stems some forms of a verb shorter than others.
+    fn stem_prefix_match(&self, stem: &str) -> Option<u32> {
+        if stem.len() < MIN_PREFIX {
+            return None;
+        }
+        let start = self.sorted_stems.partition_point(|(s, _)| s.as_str() < stem);
+        let mut found = self.sorted_stems[start..].iter().take_while(|(s, _)| s.starts_with(stem));
+        let first = found.next()?;
+        // Ambiguous prefixes (several extensions) are left to typo correction.
+        if found.next().is_some() { None } else { Some(first.1) }
     }
 
     /// Whether every posting of a term is in the excluded text (leave-one-out: the term would
