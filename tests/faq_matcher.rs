@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use accelerateur::faq::calibrate::{calibrate, print, read_off_topic, write_thresholds};
+use accelerateur::faq::calibrate::{calibrate, read_off_topic};
 use accelerateur::faq::commands;
 use accelerateur::faq::{FaqContent, FaqIndex};
 
@@ -44,16 +44,10 @@ fn ask_json_lines_prints_one_object_per_question() {
 
 #[test]
 fn calibration_prints_the_chosen_thresholds() {
-    let index = index();
-    let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
-    let c = calibrate(&index, &off_topic);
+    let write = std::env::var_os("ACCEL_WRITE_CALIBRATION").is_some();
     let mut out = Vec::new();
-    print(&c, &mut out).unwrap();
+    let c = commands::calibrate(&index(), &faq_dir(), write, &mut out).unwrap();
     println!("{}", String::from_utf8_lossy(&out));
-    if std::env::var_os("ACCEL_WRITE_CALIBRATION").is_some() {
-        write_thresholds(&faq_dir(), &c).unwrap();
-        println!("written to faq/calibration/thresholds.toml");
-    }
     assert!(c.off_topic_answered <= 5.0);
     assert!(c.wrong <= 3.0);
 }

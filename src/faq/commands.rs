@@ -112,3 +112,26 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
     writeln!(out, "time per question:      {:.1} µs", report.micros_per_question)?;
     Ok(report)
 }
+
+/// `faq eval --calibrate [--write]`: measures the content (leave-one-variant-out and
+/// `DIR/calibration/hors-sujet.txt`), prints the chosen thresholds and, with `write`, stores them
+/// in `DIR/calibration/thresholds.toml` (the bot reads them at the next load or reload).
+///
+/// # Errors
+/// Unreadable off-topic file, write errors.
+pub fn calibrate(
+    index: &FaqIndex,
+    dir: &Path,
+    write: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<crate::faq::calibrate::Calibration> {
+    use crate::faq::calibrate;
+    let off_topic = calibrate::read_off_topic(&dir.join("calibration").join("hors-sujet.txt"))?;
+    let c = calibrate::calibrate(index, &off_topic);
+    calibrate::print(&c, out)?;
+    if write {
+        calibrate::write_thresholds(dir, &c)?;
+        writeln!(out, "written to {}", dir.join("calibration").join("thresholds.toml").display())?;
+    }
+    Ok(c)
+}
