@@ -14,7 +14,7 @@ use teloxide::{
 use super::{
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    handlers::{fallback, menu, staff},
+    handlers::{admin, course, fallback, menu, privacy, questions, staff},
 };
 use crate::{
     clock::AppClock,
@@ -30,8 +30,11 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![Command::Help].endpoint(menu::help))
         .branch(case![Command::Webinaires].endpoint(menu::webinars))
         .branch(case![Command::Rappels].endpoint(menu::reminders))
-        .branch(case![Command::Parcours].endpoint(menu::course_soon))
-        .branch(case![Command::Progression].endpoint(menu::course_soon));
+        .branch(case![Command::Parcours].endpoint(course::course_command))
+        .branch(case![Command::Progression].endpoint(course::progress_command))
+        .branch(case![Command::Formateur(text)].endpoint(questions::to_trainer))
+        .branch(case![Command::MesDonnees].endpoint(privacy::export))
+        .branch(case![Command::SupprimerMesDonnees].endpoint(privacy::ask_erase));
 
     let staff_commands = teloxide::filter_command::<StaffCommand, _>()
         .branch(
@@ -42,7 +45,9 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .endpoint(fallback::not_allowed);
 
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
-        .branch(dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(menu::course_soon)))
+        .branch(
+            dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content)),
+        )
         .endpoint(fallback::not_allowed);
 
     let messages = Update::filter_message()
