@@ -47,8 +47,12 @@ pub enum CallbackData {
         chapter_id: String,
         page: u8,
     },
-    /// A module card.
+    /// A module card, in place of the current screen.
     Module {
+        module_id: String,
+    },
+    /// A module card as a new message (from an FAQ answer).
+    OpenModule {
         module_id: String,
     },
     /// Mark a module as seen, then show its card again.
@@ -101,6 +105,7 @@ impl CallbackData {
                 Self::Chapter { chapter_id: parse_slug(chapter)?, page: page.parse().ok().filter(|p| *p < 100)? }
             }
             ("mod", Some(module), None) => Self::Module { module_id: parse_slug(module)? },
+            ("om", Some(module), None) => Self::OpenModule { module_id: parse_slug(module)? },
             ("seen", Some(module), None) => Self::Seen { module_id: parse_slug(module)? },
             ("prog", None, None) => Self::Progress,
             ("del", Some("1"), None) => Self::Erase { confirmed: true },
@@ -134,6 +139,7 @@ impl fmt::Display for CallbackData {
             Self::Chapters => f.write_str("chs"),
             Self::Chapter { chapter_id, page } => write!(f, "ch:{chapter_id}:{page}"),
             Self::Module { module_id } => write!(f, "mod:{module_id}"),
+            Self::OpenModule { module_id } => write!(f, "om:{module_id}"),
             Self::Seen { module_id } => write!(f, "seen:{module_id}"),
             Self::Progress => f.write_str("prog"),
             Self::Erase { confirmed } => write!(f, "del:{}", u8::from(*confirmed)),
@@ -167,6 +173,7 @@ mod tests {
             CallbackData::Chapters,
             CallbackData::Chapter { chapter_id: slug.clone(), page: 99 },
             CallbackData::Module { module_id: slug.clone() },
+            CallbackData::OpenModule { module_id: slug.clone() },
             CallbackData::Seen { module_id: slug },
             CallbackData::Progress,
             CallbackData::Erase { confirmed: true },

@@ -83,7 +83,7 @@ pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Optio
     }
     let curriculum = &index.content().curriculum;
     for module in entry.modules.iter().filter_map(|id| curriculum.module(id)) {
-        rows.push(row(module_label(module), &CallbackData::Module { module_id: module.id.clone() }));
+        rows.push(row(module_label(module), &CallbackData::OpenModule { module_id: module.id.clone() }));
     }
     (text, InlineKeyboardMarkup::new(rows))
 }

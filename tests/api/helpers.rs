@@ -87,7 +87,7 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<ManualClock>,
     pub settings: Settings,
-    server: RunningServer,
+    _server: RunningServer,
     running: Option<JoinHandle<()>>,
     _database: TestDatabase,
 }
@@ -96,6 +96,11 @@ pub struct TestApp {
 pub const START_TIME: &str = "2026-11-23T08:00:00Z";
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with the settings adjusted first (e.g. another content directory).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
     let (emulator, server) = Emulator::spawn(EmulatorConfig::default()).await.unwrap();
     let database = TestDatabase::create().await;
@@ -108,14 +113,15 @@ pub async fn spawn_app() -> TestApp {
     common.database = database.url.clone();
     common.faq_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
     let telegram = TelegramSettings { token: BotToken::new(emulator.token()), api_url: Some(server.api_url()) };
-    let settings = Settings::with_common(common, telegram);
+    let mut settings = Settings::with_common(common, telegram);
+    configure(&mut settings);
     let clock = Arc::new(ManualClock::new(START_TIME.parse().unwrap()));
     let mut app = TestApp {
         emulator,
         db: Db::connect(&database.url).await.unwrap(),
         clock,
         settings,
-        server,
+        _server: server,
         running: None,
         _database: database,
     };
@@ -137,10 +143,6 @@ impl TestApp {
             let _ = running.await;
         }
         self.start().await;
-    }
-
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
     }
 
     /// Acts as Telegram user `id` (a private chat with the bot).
@@ -248,6 +250,23 @@ impl TestUser<'_> {
             self.app.emulator.wait_for_bot_messages(self.id, before + n, PATIENCE).await.expect("the bot replies");
         messages[before..].to_vec()
     }
+}
+
+/// The shipped curriculum, to name chapters and modules as the bot should.
+pub fn curriculum() -> accelerateur::curriculum::content::Curriculum {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq/curriculum.toml");
+    accelerateur::curriculum::content::Curriculum::load(&path).expect("the shipped curriculum is valid")
+}
+
+/// No Bot API call was rejected (parse errors, "message is not modified", bad buttons...).
+pub fn assert_no_rejected_calls(app: &TestApp) {
+    let rejected: Vec<_> = app
+        .emulator
+        .journal()
+        .into_iter()
+        .filter(|call| call.status >= 400 && !call.method.eq_ignore_ascii_case("getUpdates"))
+        .collect();
+    assert!(rejected.is_empty(), "Telegram rejected: {rejected:#?}");
 }
 
 /// Button labels of a message, row by row.

@@ -2,8 +2,8 @@
 //! against the Telegram Bot API emulator and a fresh database, SQLite by default, PostgreSQL when
 //! `ACCEL_TEST_POSTGRES` is set (see README), and acts only as Telegram users would.
 
+mod cli;
+mod curriculum;
 mod foundation;
 mod helpers;
 mod i18n;
-
-mod cli;

@@ -43,10 +43,28 @@ pub async fn progress_command(tg: Telegram, db: Db, content: LiveContent, msg: M
 
 /// Shows `screen` in place of the pressed message, then answers the press.
 async fn show_in_place(tg: &Telegram, query: CallbackQuery, screen: Screen, notification: Option<String>) {
-    if let Some((chat, message)) = origin(&query) {
-        tg.show(chat, message, screen.0, Some(screen.1)).await;
+    tg.replace(query, screen.0, screen.1, notification).await;
+}
+
+/// A module opened from an FAQ answer: a new message, so the answer stays readable above it.
+pub async fn open_module(
+    tg: Telegram,
+    db: Db,
+    content: LiveContent,
+    settings: BotSettings,
+    query: CallbackQuery,
+    module_id: String,
+) -> HandlerResult {
+    let index = content.index();
+    let curriculum = &index.content().curriculum;
+    let Some(module) = curriculum.module(&module_id) else { return expired_button(tg, query).await };
+    let (text, keyboard) =
+        keyboards::module_screen(curriculum, module, &seen(&db, query.from.id).await?, &settings.course_url);
+    if let Some((chat, _)) = origin(&query) {
+        tg.send(chat, text, Some(keyboard)).await;
     }
-    tg.answer_callback(query.id, notification).await;
+    tg.answer_callback(query.id, None).await;
+    Ok(())
 }
 
 pub async fn chapters(tg: Telegram, db: Db, content: LiveContent, query: CallbackQuery) -> HandlerResult {

@@ -76,10 +76,7 @@ pub async fn menu_item(
         MenuItem::Reminders => (tr_html!("reminders-soon"), keyboards::back_to_menu()),
         MenuItem::Help => (tr_html!("help-text"), keyboards::back_to_menu()),
     };
-    if let Some((chat, message)) = origin(&query) {
-        tg.show(chat, message, text, Some(keyboard)).await;
-    }
-    tg.answer_callback(query.id, None).await;
+    tg.replace(query, text, keyboard, None).await;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use teloxide::types::{CallbackQuery, InlineKeyboardMarkup, Message};
 
-use super::{HandlerResult, menu::origin};
+use super::HandlerResult;
 use crate::{
     storage::{Db, DbError},
     telegram::{Telegram, callback::CallbackData, keyboards},
@@ -63,7 +63,6 @@ pub async fn ask_erase(tg: Telegram, msg: Message) -> HandlerResult {
 }
 
 pub async fn erase(tg: Telegram, db: Db, query: CallbackQuery, confirmed: bool) -> HandlerResult {
-    let Some((chat, message)) = origin(&query) else { return Ok(()) };
     let text = if confirmed {
         db.erase_user(query.from.id).await?;
         tracing::info!("a user erased their data");
@@ -71,8 +70,7 @@ pub async fn erase(tg: Telegram, db: Db, query: CallbackQuery, confirmed: bool) 
     } else {
         tr_html!("privacy-erase-cancelled")
     };
-    tg.show(chat, message, text, None).await;
-    tg.answer_callback(query.id, None).await;
+    tg.replace(query, text, InlineKeyboardMarkup::default(), None).await;
     Ok(())
 }
 

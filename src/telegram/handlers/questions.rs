@@ -4,7 +4,7 @@
 
 use teloxide::types::{CallbackQuery, ChatId, Message, User, UserId};
 
-use super::{HandlerResult, menu::origin};
+use super::HandlerResult;
 use crate::{
     clock::AppClock,
     content::LiveContent,
@@ -82,13 +82,11 @@ pub async fn suggestion(
     (question_id, faq_id): (i64, String),
 ) -> HandlerResult {
     let index = content.index();
-    let Some((chat, message)) = origin(&query) else { return Ok(()) };
     if db.question_of(question_id, query.from.id).await.is_err() || index.entry(&faq_id).is_none() {
         return super::fallback::expired_button(tg, query).await;
     }
     let (text, keyboard) = keyboards::answer_card(&index, question_id, &faq_id, None);
-    tg.show(chat, message, text, Some(keyboard)).await;
-    tg.answer_callback(query.id, None).await;
+    tg.replace(query, text, keyboard, None).await;
     Ok(())
 }
 
@@ -102,16 +100,12 @@ pub async fn feedback(
     (question_id, faq_id, helpful): (i64, String, bool),
 ) -> HandlerResult {
     let index = content.index();
-    let Some((chat, message)) = origin(&query) else { return Ok(()) };
     if db.question_of(question_id, query.from.id).await.is_err() || index.entry(&faq_id).is_none() {
         return super::fallback::expired_button(tg, query).await;
     }
     db.record_feedback(question_id, query.from.id, &faq_id, helpful, clock.unix()).await?;
     let (text, keyboard) = keyboards::answer_card(&index, question_id, &faq_id, Some(helpful));
-    if let Some(message) = message {
-        tg.edit(chat, message, text, Some(keyboard)).await;
-    }
-    tg.answer_callback(query.id, Some(tr!("feedback-thanks"))).await;
+    tg.replace(query, text, keyboard, Some(tr!("feedback-thanks"))).await;
     Ok(())
 }
 
@@ -124,13 +118,11 @@ pub async fn forward(
     query: CallbackQuery,
     question_id: i64,
 ) -> HandlerResult {
-    let Some((chat, message)) = origin(&query) else { return Ok(()) };
     let Ok(question) = db.question_of(question_id, query.from.id).await else {
         return super::fallback::expired_button(tg, query).await;
     };
     notify_trainers(&tg, &db, &settings, &clock, &query.from, question_id, &question.text).await?;
-    tg.show(chat, message, tr_html!("forward-done"), Some(keyboards::main_menu(None))).await;
-    tg.answer_callback(query.id, Some(tr!("forward-done-short"))).await;
+    tg.replace(query, tr_html!("forward-done"), keyboards::main_menu(None), Some(tr!("forward-done-short"))).await;
     Ok(())
 }
 
