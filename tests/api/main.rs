@@ -4,6 +4,7 @@
 
 mod cli;
 mod curriculum;
+mod faq;
 mod foundation;
 mod helpers;
 mod i18n;

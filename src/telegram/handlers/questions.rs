@@ -155,7 +155,8 @@ pub async fn to_trainer(
     Ok(())
 }
 
-/// Marks the question as forwarded and, the first time only, sends it to every trainer and admin.
+/// Marks the question as forwarded and, the first time only, sends it to every trainer and admin who can
+/// receive it (they opened the bot and did not block it); all of them also find it in `/sans_reponse`.
 async fn notify_trainers(
     tg: &Telegram,
     db: &Db,
@@ -168,7 +169,10 @@ async fn notify_trainers(
     if db.forward_question(question_id, from.id, clock.unix()).await? {
         let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
         for trainer in settings.staff() {
-            tg.send(ChatId::from(trainer), note.clone(), None).await;
+            // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
+            if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
+                tg.send(ChatId::from(trainer), note.clone(), None).await;
+            }
         }
     }
     Ok(())
