@@ -113,8 +113,8 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
     Ok(report)
 }
 
-/// `faq eval --calibrate [--write]`: measures the content (leave-one-variant-out and
-/// `DIR/calibration/hors-sujet.txt`), prints the chosen thresholds and, with `write`, stores them
+/// `faq calibrate [--write]`: measures the content (`DIR/calibration/questions.tsv` when present,
+/// leave-one-variant-out and `DIR/calibration/hors-sujet.txt`), prints the chosen thresholds and, with `write`, stores them
 /// in `DIR/calibration/thresholds.toml` (the bot reads them at the next load or reload).
 ///
 /// # Errors
@@ -127,7 +127,9 @@ pub fn calibrate(
 ) -> anyhow::Result<crate::faq::calibrate::Calibration> {
     use crate::faq::calibrate;
     let off_topic = calibrate::read_off_topic(&dir.join("calibration").join("hors-sujet.txt"))?;
-    let c = calibrate::calibrate(index, &off_topic);
+    let questions = dir.join("calibration").join("questions.tsv");
+    let realistic = if questions.exists() { read_cases(&questions)? } else { Vec::new() };
+    let c = calibrate::calibrate_with(index, &off_topic, &realistic);
     calibrate::print(&c, out)?;
     if write {
         calibrate::write_thresholds(dir, &c)?;

@@ -48,6 +48,15 @@ pub const EVIDENCE_POWER: f32 = 0.5;
 /// Weight, relative to the rarest known term, of a question word the FAQ never uses.
 pub const UNKNOWN_WORD_IDF: f32 = 0.75;
 
+/// See [`ScoringParams::context_weight`].
+pub const CONTEXT_WEIGHT: f32 = 0.5;
+/// Content words from which a message is long enough to look for its asking clause.
+pub const LONG_MESSAGE_WORDS: usize = 6;
+/// Folded interrogative words that mark the asking clause when no clause ends with `?`.
+const INTERROGATIVES: &[&str] =
+    &["comment", "combien", "pourquoi", "quand", "quel", "quelle", "quels", "quelles", "quoi", "lequel", "laquelle"];
+const CLAUSE_ENDS: &[char] = &['.', '!', '?', ';', ',', ':', '\n', '\u{2026}'];
+
 /// See [`ScoringParams::coverage_cap`].
 pub const COVERAGE_CAP: f32 = 16.0;
 
@@ -66,6 +75,8 @@ pub struct ScoringParams {
     pub bigrams: bool,
     /// Term weight = IDF ^ `idf_power`: above 1, rare words dominate more.
     pub idf_power: f32,
+    /// Weight of the words outside the asking clause of a long message (1 = no difference).
+    pub context_weight: f32,
 }
 
 impl Default for ScoringParams {
@@ -79,6 +90,7 @@ impl Default for ScoringParams {
             coverage_cap: COVERAGE_CAP,
             bigrams: false,
             idf_power: 1.0,
+            context_weight: CONTEXT_WEIGHT,
         }
     }
 }
@@ -121,9 +133,10 @@ pub(crate) enum Analysis {
     /// Nothing left after normalisation.
     Empty,
     Smalltalk(SmalltalkKind),
-    /// Known terms with their weight factor, and the summed weight of unknown words.
+    /// Known terms with their typo factor and context weight (see
+    /// [`FaqIndex::clause_weights`]), and the summed weight of unknown words.
     Terms {
-        terms: Vec<(u32, f32)>,
+        terms: Vec<(u32, f32, f32)>,
         unknown: f32,
     },
 }
@@ -409,11 +422,19 @@ impl FaqIndex {
         if words.is_empty() {
             return Analysis::Empty;
         }
+        // Long messages: the clause that asks counts fully, the story around it less.
+        let (words, weights) = match self.clause_weights(question, words.len()) {
+            Some(pair) => pair,
+            None => {
+                let n = words.len();
+                (words, vec![1.0; n])
+            }
+        };
         // Resolve each word to a stem the index or the lexicon knows, correcting typos.
         let mut stems = Vec::with_capacity(words.len());
         let mut factors = Vec::with_capacity(words.len());
-        let mut extra: Vec<(u32, f32)> = Vec::new();
-        for word in &words {
+        let mut extra: Vec<(u32, f32, f32)> = Vec::new();
+        for (w, word) in words.iter().enumerate() {
             let stem = self.normalizer.stem(word);
             let known = self.term_ids.get(&stem).is_some_and(|&id| !self.only_in(id, excluded_text));
             if known || lexicon.knows_stem(&stem) {
@@ -435,7 +456,7 @@ impl FaqIndex {
                         stems.push(self.normalizer.stem(raw_word));
                         factors.push(factor);
                         for &(other, f) in &corrections[1..] {
-                            extra.push((self.raw_words[other as usize].1, f));
+                            extra.push((self.raw_words[other as usize].1, f, weights[w]));
                         }
                     }
                     None => {
@@ -446,24 +467,25 @@ impl FaqIndex {
             }
         }
         let n_words = stems.len();
-        lexicon.apply_synonyms(&mut stems, |s| self.term_ids.contains_key(s));
-        let mut terms: Vec<(u32, f32)> = Vec::with_capacity(stems.len());
+        let sources = lexicon.apply_synonyms(&mut stems, |s| self.term_ids.contains_key(s));
+        let mut terms: Vec<(u32, f32, f32)> = Vec::with_capacity(stems.len());
         let mut unknown = 0.0;
         let mut unknown_seen: Vec<&str> = Vec::new();
         for (i, stem) in stems.iter().enumerate() {
-            let factor = if i < n_words { factors[i] } else { 1.0 };
+            let (factor, weight) =
+                if i < n_words { (factors[i], weights[i]) } else { (1.0, weights[sources[i - n_words]]) };
             match self.term_ids.get(stem) {
-                Some(&id) if factor > 0.0 => push_max(&mut terms, id, factor),
+                Some(&id) if factor > 0.0 => push_max(&mut terms, id, factor, weight),
                 _ => {
                     if !unknown_seen.contains(&stem.as_str()) {
                         unknown_seen.push(stem);
-                        unknown += self.unknown_idf;
+                        unknown += self.unknown_idf * weight;
                     }
                 }
             }
         }
-        for (id, f) in extra {
-            push_max(&mut terms, id, f);
+        for (id, f, weight) in extra {
+            push_max(&mut terms, id, f, weight);
         }
         if self.params.bigrams {
             for i in 1..n_words {
@@ -471,7 +493,7 @@ impl FaqIndex {
                 if let Some(&id) = self.term_ids.get(&pair) {
                     let factor = factors[i - 1].min(factors[i]);
                     if factor > 0.0 {
-                        push_max(&mut terms, id, factor);
+                        push_max(&mut terms, id, factor, weights[i - 1].min(weights[i]));
                     }
                 }
             }
@@ -480,6 +502,51 @@ impl FaqIndex {
             return Analysis::Empty;
         }
         Analysis::Terms { terms, unknown }
+    }
+
+    /// Content words of a long message with a weight per word: 1 in the clause that asks the
+    /// question, [`ScoringParams::context_weight`] in the others. `None` (all words count fully)
+    /// for short messages, single clauses, or when no clause asks (no `?`, no interrogative).
+    ///
+    /// Clauses are split at sentence punctuation and commas; the asking clause is the last one
+    /// ending with `?`, else the last one with an interrogative word.
+    fn clause_weights(&self, question: &str, content_words: usize) -> Option<(Vec<String>, Vec<f32>)> {
+        let context = self.params.context_weight;
+        if content_words < LONG_MESSAGE_WORDS || context >= 1.0 {
+            return None;
+        }
+        let lexicon = &self.content.lexicon;
+        // (content words, ends with '?', has an interrogative word)
+        let mut clauses: Vec<(Vec<String>, bool, bool)> = Vec::new();
+        let mut rest = question;
+        while !rest.is_empty() {
+            let end = rest.find(CLAUSE_ENDS).unwrap_or(rest.len());
+            let asks = rest[end..].starts_with('?');
+            let folded = lexicon.split_smalltalk(&lexicon.expand(fold_words(&rest[..end]))).rest;
+            let interrogative = folded.iter().any(|w| INTERROGATIVES.contains(&w.as_str()));
+            let words = lexicon.content_words(folded);
+            if !words.is_empty() {
+                clauses.push((words, asks, interrogative));
+            } else if let Some(last) = clauses.last_mut() {
+                last.1 |= asks;
+            }
+            rest = rest[end..].trim_start_matches(|c: char| CLAUSE_ENDS.contains(&c) || c.is_whitespace());
+        }
+        if clauses.len() < 2 {
+            return None;
+        }
+        let asking = clauses
+            .iter()
+            .rposition(|(_, asks, _)| *asks)
+            .or_else(|| clauses.iter().rposition(|(_, _, interrogative)| *interrogative))?;
+        let mut words = Vec::with_capacity(content_words);
+        let mut weights = Vec::with_capacity(content_words);
+        for (c, (clause, _, _)) in clauses.into_iter().enumerate() {
+            let weight = if c == asking { 1.0 } else { context };
+            weights.extend(std::iter::repeat_n(weight, clause.len()));
+            words.extend(clause);
+        }
+        Some((words, weights))
     }
 
     /// The single known word stem that extends `stem` (at least [`MIN_PREFIX`] letters), if any:
@@ -509,12 +576,12 @@ impl FaqIndex {
     /// leave-one-variant-out calibration).
     pub(crate) fn rank(
         &self,
-        terms: &[(u32, f32)],
+        terms: &[(u32, f32, f32)],
         unknown: f32,
         limit: usize,
         excluded_text: Option<u32>,
     ) -> Vec<Scored> {
-        let total: f32 = terms.iter().map(|&(t, _)| self.idf[t as usize]).sum::<f32>() + unknown;
+        let total: f32 = terms.iter().map(|&(t, _, weight)| self.idf[t as usize] * weight).sum::<f32>() + unknown;
         if total <= 0.0 {
             return Vec::new();
         }
@@ -528,8 +595,8 @@ impl FaqIndex {
             if s.text_dot.len() < self.texts.len() {
                 s.text_dot.resize(self.texts.len(), 0.0);
             }
-            for &(term, factor) in terms {
-                let w = self.idf[term as usize] * factor;
+            for &(term, factor, weight) in terms {
+                let w = self.idf[term as usize] * factor * weight;
                 let mut current = u32::MAX;
                 let mut best = 0.0f32;
                 for p in &self.postings[term as usize] {
@@ -632,7 +699,7 @@ impl FaqIndex {
             Analysis::Terms { terms, unknown } => {
                 let mut parts: Vec<String> = terms
                     .iter()
-                    .map(|&(t, f)| format!("{}*{f:.1}/{:.2}", self.stems[t as usize], self.idf[t as usize]))
+                    .map(|&(t, f, w)| format!("{}*{f:.1}x{w:.1}/{:.2}", self.stems[t as usize], self.idf[t as usize]))
                     .collect();
                 parts.push(format!("unknown={unknown:.2}"));
                 parts.join(" ")
@@ -656,9 +723,12 @@ fn add_entry(s: &mut Scratch, entry: u32, value: f32) {
     *slot += value.max(f32::MIN_POSITIVE);
 }
 
-fn push_max(terms: &mut Vec<(u32, f32)>, id: u32, factor: f32) {
-    match terms.iter_mut().find(|(t, _)| *t == id) {
-        Some(slot) => slot.1 = slot.1.max(factor),
-        None => terms.push((id, factor)),
+fn push_max(terms: &mut Vec<(u32, f32, f32)>, id: u32, factor: f32, weight: f32) {
+    match terms.iter_mut().find(|(t, _, _)| *t == id) {
+        Some(slot) => {
+            slot.1 = slot.1.max(factor);
+            slot.2 = slot.2.max(weight);
+        }
+        None => terms.push((id, factor, weight)),
     }
 }

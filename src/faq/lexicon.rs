@@ -252,19 +252,23 @@ impl Lexicon {
     /// Adds concept terms for synonyms found in a sequence of stems: every member adds its
     /// group's concept; a single-word member is kept too when `keep` says so (the index keeps
     /// words it knows, so "etsy" still prefers entries naming Etsy), otherwise replaced.
-    pub fn apply_synonyms(&self, stems: &mut Vec<String>, keep: impl Fn(&str) -> bool) {
+    /// Returns, for each concept appended, the position of the first stem it comes from.
+    pub fn apply_synonyms(&self, stems: &mut Vec<String>, keep: impl Fn(&str) -> bool) -> Vec<usize> {
         let mut added = Vec::new();
+        let mut sources = Vec::new();
         let mut i = 0;
         while i < stems.len() {
             let found = self.phrases.iter().find(|(p, _)| stems[i..].starts_with(p));
             if let Some((p, concept)) = found {
                 added.push(self.concepts[*concept].clone());
+                sources.push(i);
                 i += p.len();
                 continue;
             }
             if let Some(&concept) = self.single.get(&stems[i]) {
                 if keep(&stems[i]) {
                     added.push(self.concepts[concept].clone());
+                    sources.push(i);
                 } else {
                     stems[i] = self.concepts[concept].clone();
                 }
@@ -272,6 +276,7 @@ impl Lexicon {
             i += 1;
         }
         stems.extend(added);
+        sources
     }
 
     /// Whether a stem belongs to a synonym group.
