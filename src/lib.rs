@@ -19,6 +19,8 @@ pub mod startup;
 pub mod storage;
 /// The Bot API gateway, routing table and handlers.
 pub mod telegram;
+/// Local Telegram Bot API: integration tests and the browser sandbox run the bot against it.
+pub mod telegram_emulator;
 /// Logging set-up.
 pub mod telemetry;
 /// HTML-escaped text for Telegram.
