@@ -40,11 +40,7 @@ pub(crate) struct Failure {
 
 impl Failure {
     fn new(status: u16, description: impl Into<String>) -> Self {
-        Self {
-            status,
-            description: description.into(),
-            retry_after: None,
-        }
+        Self { status, description: description.into(), retry_after: None }
     }
 
     fn bad_request(detail: &str) -> Self {
@@ -77,12 +73,10 @@ impl Failure {
                     .unwrap_or("Internal Server Error");
                 Self::new(status, reason)
             }
-            FaultKind::BadRequest { description } => {
-                match description.strip_prefix("Bad Request: ") {
-                    Some(detail) => Self::bad_request(detail),
-                    None => Self::bad_request(&description),
-                }
-            }
+            FaultKind::BadRequest { description } => match description.strip_prefix("Bad Request: ") {
+                Some(detail) => Self::bad_request(detail),
+                None => Self::bad_request(&description),
+            },
             FaultKind::Forbidden { description } => match description.strip_prefix("Forbidden: ") {
                 Some(detail) => Self::forbidden(detail),
                 None => Self::forbidden(&description),
@@ -110,12 +104,7 @@ fn respond(result: &Result<Value, Failure>) -> Response {
         Err(failure) => (failure.status, failure.body()),
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
 /// The parameters of one call, whatever way they came.
@@ -130,19 +119,14 @@ impl Params {
                 map.insert(k.into_owned(), Value::String(v.into_owned()));
             }
         }
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let content_type =
+            headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         if content_type.starts_with("application/x-www-form-urlencoded") {
             for (k, v) in url::form_urlencoded::parse(body) {
                 map.insert(k.into_owned(), Value::String(v.into_owned()));
             }
         } else if content_type.starts_with("multipart/") {
-            return Err(Failure::bad_request(
-                "multipart requests are not supported by the emulator",
-            ));
+            return Err(Failure::bad_request("multipart requests are not supported by the emulator"));
         } else if !body.iter().all(u8::is_ascii_whitespace) {
             match serde_json::from_slice::<Value>(body) {
                 Ok(Value::Object(object)) => map.extend(object),
@@ -185,9 +169,7 @@ impl Params {
     fn json(&self, key: &str) -> Option<Value> {
         match self.0.get(key)? {
             Value::Null => None,
-            Value::String(s) => {
-                Some(serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())))
-            }
+            Value::String(s) => Some(serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))),
             other => Some(other.clone()),
         }
     }
@@ -201,17 +183,13 @@ impl Params {
         match self.0.get("chat_id") {
             None | Some(Value::Null) => Err(Failure::bad_request("chat_id is empty")),
             Some(Value::String(s)) if s.is_empty() => Err(Failure::bad_request("chat_id is empty")),
-            _ => self
-                .i64("chat_id")
-                .ok_or_else(|| Failure::bad_request("chat not found")),
+            _ => self.i64("chat_id").ok_or_else(|| Failure::bad_request("chat not found")),
         }
     }
 
     fn message_id(&self) -> Result<i32, Failure> {
         if self.0.contains_key("inline_message_id") && !self.0.contains_key("message_id") {
-            return Err(Failure::bad_request(
-                "inline messages are not supported by the emulator",
-            ));
+            return Err(Failure::bad_request("inline messages are not supported by the emulator"));
         }
         self.i64("message_id")
             .and_then(|id| i32::try_from(id).ok())
@@ -270,13 +248,7 @@ fn callback_chat(shared: &Shared, params: &Params) -> Option<i64> {
     shared.read(|s| s.callbacks.get(&id).map(|c| c.chat_id))
 }
 
-fn journal(
-    shared: &Shared,
-    method: &str,
-    chat_id: Option<i64>,
-    params: &Params,
-    result: &Result<Value, Failure>,
-) {
+fn journal(shared: &Shared, method: &str, chat_id: Option<i64>, params: &Params, result: &Result<Value, Failure>) {
     let (status, error) = match result {
         Ok(_) => (200, None),
         Err(f) => (f.status, Some(f.description.clone())),
@@ -338,15 +310,20 @@ fn reachable_chat(state: &EmulatedState, chat_id: i64) -> Result<(), Failure> {
 
 /// The text of `sendMessage`/`editMessageText` after entity parsing, and the
 /// parse mode as sent.
+///
+/// Like the Bot API: a missing or empty `text` is "message text is empty";
+/// a text that parses to nothing but whitespace is TDLib's "message must be
+/// non-empty".
 fn formatted_text(params: &Params) -> Result<(FormattedText, Option<String>), Failure> {
     let text = params.string("text").unwrap_or_default();
+    if text.is_empty() {
+        return Err(Failure::bad_request("message text is empty"));
+    }
     let mode_name = params.string("parse_mode").filter(|m| !m.is_empty());
     let formatted = match &mode_name {
         Some(name) => {
-            let mode = ParseMode::from_name(name)
-                .ok_or_else(|| Failure::bad_request("unsupported parse_mode"))?;
-            parse_mode::parse(&text, mode)
-                .map_err(|e| Failure::bad_request(&format!("can't parse entities: {e}")))?
+            let mode = ParseMode::from_name(name).ok_or_else(|| Failure::bad_request("unsupported parse_mode"))?;
+            parse_mode::parse(&text, mode).map_err(|e| Failure::bad_request(&format!("can't parse entities: {e}")))?
         }
         None => {
             let entities = match params.json("entities") {
@@ -358,7 +335,7 @@ fn formatted_text(params: &Params) -> Result<(FormattedText, Option<String>), Fa
         }
     };
     if formatted.text.is_empty() {
-        return Err(Failure::bad_request("message text is empty"));
+        return Err(Failure::bad_request("message must be non-empty"));
     }
     Ok((formatted, mode_name))
 }
@@ -394,9 +371,9 @@ fn inline_keyboard(params: &Params) -> Result<Vec<Vec<Button>>, Failure> {
     let rows = rows.as_array().ok_or_else(invalid)?;
     let mut keyboard = Vec::with_capacity(rows.len());
     for row in rows {
-        let row = row
-            .as_array()
-            .ok_or_else(|| Failure::bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup should be an Array of Arrays"))?;
+        let row = row.as_array().ok_or_else(|| {
+            Failure::bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup should be an Array of Arrays")
+        })?;
         let buttons: Result<Vec<Button>, Failure> = row.iter().map(parse_button).collect();
         let buttons = buttons?;
         if !buttons.is_empty() {
@@ -407,11 +384,8 @@ fn inline_keyboard(params: &Params) -> Result<Vec<Vec<Button>>, Failure> {
 }
 
 fn parse_button(value: &Value) -> Result<Button, Failure> {
-    let unparsable =
-        |why: &str| Failure::bad_request(&format!("can't parse inline keyboard button: {why}"));
-    let object = value
-        .as_object()
-        .ok_or_else(|| unparsable("InlineKeyboardButton must be an Object"))?;
+    let unparsable = |why: &str| Failure::bad_request(&format!("can't parse inline keyboard button: {why}"));
+    let object = value.as_object().ok_or_else(|| unparsable("InlineKeyboardButton must be an Object"))?;
     let text = match object.get("text") {
         Some(Value::String(text)) => text.clone(),
         _ => return Err(unparsable("Field \"text\" must be of type String")),
@@ -419,19 +393,16 @@ fn parse_button(value: &Value) -> Result<Button, Failure> {
     if text.trim().is_empty() {
         return Err(Failure::bad_request("BUTTON_TEXT_INVALID"));
     }
-    let callback = object.get("callback_data").filter(|v| !v.is_null());
+    // Telegram reads an empty `callback_data` as no callback data at all.
+    let callback = object.get("callback_data").filter(|v| !v.is_null() && v.as_str() != Some(""));
     let url = object.get("url").filter(|v| !v.is_null());
     let kind = match (callback, url) {
         (Some(_), Some(_)) => {
-            return Err(unparsable(
-                "a button must have exactly one of the fields \"callback_data\" and \"url\"",
-            ));
+            return Err(unparsable("a button must have exactly one of the fields \"callback_data\" and \"url\""));
         }
         (Some(data), None) => {
-            let data = data
-                .as_str()
-                .ok_or_else(|| Failure::bad_request("BUTTON_DATA_INVALID"))?;
-            if data.is_empty() || data.len() > 64 {
+            let data = data.as_str().ok_or_else(|| Failure::bad_request("BUTTON_DATA_INVALID"))?;
+            if data.len() > 64 {
                 return Err(Failure::bad_request("BUTTON_DATA_INVALID"));
             }
             ButtonKind::Callback(data.to_owned())
@@ -439,21 +410,15 @@ fn parse_button(value: &Value) -> Result<Button, Failure> {
         (None, Some(url)) => {
             let url = url.as_str().unwrap_or_default();
             if let Some(reason) = button_url_problem(url) {
-                return Err(Failure::bad_request(&format!(
-                    "inline keyboard button URL '{url}' is invalid: {reason}"
-                )));
+                return Err(Failure::bad_request(&format!("inline keyboard button URL '{url}' is invalid: {reason}")));
             }
             ButtonKind::Url(url.to_owned())
         }
         (None, None) if OTHER_BUTTON_FIELDS.iter().any(|f| object.contains_key(*f)) => {
-            return Err(unparsable(
-                "the emulator supports only \"callback_data\" and \"url\" buttons",
-            ));
+            return Err(unparsable("the emulator supports only \"callback_data\" and \"url\" buttons"));
         }
         (None, None) => {
-            return Err(unparsable(
-                "Text buttons are unallowed in the inline keyboard",
-            ));
+            return Err(unparsable("Text buttons are unallowed in the inline keyboard"));
         }
     };
     Ok(Button { text, kind })
@@ -479,10 +444,7 @@ fn send_message(state: &mut EmulatedState, params: &Params) -> Result<Value, Fai
     let chat_id = params.chat_id()?;
     reachable_chat(state, chat_id)?;
     let now = Instant::now();
-    state
-        .limiter
-        .check(chat_id, now)
-        .map_err(Failure::too_many_requests)?;
+    state.limiter.check(chat_id, now).map_err(Failure::too_many_requests)?;
     let (formatted, parse_mode) = formatted_text(params)?;
     if too_long(&formatted) {
         return Err(Failure::bad_request("message is too long"));
@@ -507,16 +469,10 @@ fn send_message(state: &mut EmulatedState, params: &Params) -> Result<Value, Fai
 }
 
 /// The bot message an edit targets, with Telegram's refusals.
-fn editable(
-    state: &mut EmulatedState,
-    chat_id: i64,
-    message_id: i32,
-) -> Result<&mut StoredMessage, Failure> {
+fn editable(state: &mut EmulatedState, chat_id: i64, message_id: i32) -> Result<&mut StoredMessage, Failure> {
     reachable_chat(state, chat_id)?;
     let chat = state.chats.get_mut(&chat_id).expect("checked reachable");
-    let message = chat
-        .message_mut(message_id)
-        .ok_or_else(|| Failure::bad_request("message to edit not found"))?;
+    let message = chat.message_mut(message_id).ok_or_else(|| Failure::bad_request("message to edit not found"))?;
     if !message.from_bot {
         return Err(Failure::bad_request("message can't be edited"));
     }
@@ -530,9 +486,7 @@ fn edit_message_text(state: &mut EmulatedState, params: &Params) -> Result<Value
     let message_id = params.message_id()?;
     let message = editable(state, chat_id, message_id)?;
     if message.non_text.is_some() {
-        return Err(Failure::bad_request(
-            "there is no text in the message to edit",
-        ));
+        return Err(Failure::bad_request("there is no text in the message to edit"));
     }
     let (formatted, parse_mode) = formatted_text(params)?;
     if too_long(&formatted) {
@@ -540,10 +494,7 @@ fn edit_message_text(state: &mut EmulatedState, params: &Params) -> Result<Value
     }
     // Like Telegram: an edit without `reply_markup` removes the keyboard.
     let buttons = inline_keyboard(params)?;
-    if message.text == formatted.text
-        && message.entities == formatted.entities
-        && message.buttons == buttons
-    {
+    if message.text == formatted.text && message.entities == formatted.entities && message.buttons == buttons {
         return Err(Failure::bad_request(NOT_MODIFIED));
     }
     message.text = formatted.text;
@@ -573,10 +524,7 @@ fn edit_message_reply_markup(state: &mut EmulatedState, params: &Params) -> Resu
 fn delete_message(state: &mut EmulatedState, params: &Params) -> Result<Value, Failure> {
     let chat_id = params.chat_id()?;
     let message_id = params.message_id()?;
-    let chat = state
-        .chats
-        .get_mut(&chat_id)
-        .ok_or_else(|| Failure::bad_request("chat not found"))?;
+    let chat = state.chats.get_mut(&chat_id).ok_or_else(|| Failure::bad_request("chat not found"))?;
     let before = chat.messages.len();
     chat.messages.retain(|m| m.message_id != message_id);
     if chat.messages.len() == before {
@@ -586,9 +534,7 @@ fn delete_message(state: &mut EmulatedState, params: &Params) -> Result<Value, F
 }
 
 fn answer_callback_query(state: &mut EmulatedState, params: &Params) -> Result<Value, Failure> {
-    let invalid = || {
-        Failure::bad_request("query is too old and response timeout expired or query ID is invalid")
-    };
+    let invalid = || Failure::bad_request("query is too old and response timeout expired or query ID is invalid");
     let id = params.string("callback_query_id").ok_or_else(invalid)?;
     let text = params.string("text").filter(|t| !t.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
@@ -599,20 +545,13 @@ fn answer_callback_query(state: &mut EmulatedState, params: &Params) -> Result<V
         return Err(invalid());
     }
     record.answered = true;
-    state.callback_answers.push(CallbackAnswer {
-        callback_query_id: id,
-        text,
-        show_alert: params.bool("show_alert"),
-    });
+    state.callback_answers.push(CallbackAnswer { callback_query_id: id, text, show_alert: params.bool("show_alert") });
     Ok(json!(true))
 }
 
 /// The scope and language a commands call is about.
 fn command_key(params: &Params) -> (Value, Option<String>) {
-    let scope = params
-        .json("scope")
-        .filter(Value::is_object)
-        .unwrap_or_else(|| json!({ "type": "default" }));
+    let scope = params.json("scope").filter(Value::is_object).unwrap_or_else(|| json!({ "type": "default" }));
     let language = params.string("language_code").filter(|l| !l.is_empty());
     (scope, language)
 }
@@ -626,39 +565,23 @@ fn set_my_commands(state: &mut EmulatedState, params: &Params) -> Result<Value, 
     }
     let mut commands = Vec::with_capacity(list.len());
     for item in list {
-        let command = item
-            .get("command")
-            .and_then(Value::as_str)
-            .ok_or_else(invalid)?;
-        let description = item
-            .get("description")
-            .and_then(Value::as_str)
-            .ok_or_else(invalid)?;
+        let command = item.get("command").and_then(Value::as_str).ok_or_else(invalid)?;
+        let description = item.get("description").and_then(Value::as_str).ok_or_else(invalid)?;
         let command = command.strip_prefix('/').unwrap_or(command);
         let valid_command = (1..=32).contains(&command.len())
-            && command
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && command.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !valid_command {
             return Err(Failure::bad_request("BOT_COMMAND_INVALID"));
         }
         if !(1..=256).contains(&description.chars().count()) {
-            return Err(Failure::bad_request(
-                "command description must be non-empty",
-            ));
+            return Err(Failure::bad_request("command description must be non-empty"));
         }
         commands.push((command.to_owned(), description.to_owned()));
     }
     let (scope, language_code) = command_key(params);
-    state
-        .commands
-        .retain(|c| !(c.scope == scope && c.language_code == language_code));
+    state.commands.retain(|c| !(c.scope == scope && c.language_code == language_code));
     if !commands.is_empty() {
-        state.commands.push(CommandSet {
-            scope,
-            language_code,
-            commands,
-        });
+        state.commands.push(CommandSet { scope, language_code, commands });
     }
     Ok(json!(true))
 }
@@ -681,9 +604,7 @@ fn get_my_commands(state: &EmulatedState, params: &Params) -> Result<Value, Fail
 
 fn delete_my_commands(state: &mut EmulatedState, params: &Params) -> Result<Value, Failure> {
     let (scope, language_code) = command_key(params);
-    state
-        .commands
-        .retain(|c| !(c.scope == scope && c.language_code == language_code));
+    state.commands.retain(|c| !(c.scope == scope && c.language_code == language_code));
     Ok(json!(true))
 }
 
@@ -700,9 +621,7 @@ fn set_webhook(state: &mut EmulatedState, params: &Params) -> Result<Value, Fail
     let parsed = url::Url::parse(&url)
         .map_err(|_| Failure::bad_request("bad webhook: HTTPS url must be provided for webhook"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Failure::bad_request(
-            "bad webhook: HTTPS url must be provided for webhook",
-        ));
+        return Err(Failure::bad_request("bad webhook: HTTPS url must be provided for webhook"));
     }
     state.webhook = Some(Webhook {
         url,
@@ -733,9 +652,7 @@ async fn get_updates(app: &AppState, params: &Params) -> Result<Value, Failure> 
     let shared = &app.shared;
     let offset = params.i64("offset").unwrap_or(0);
     let limit = usize::try_from(params.i64("limit").unwrap_or(100).clamp(1, 100)).unwrap_or(100);
-    let timeout = u64::try_from(params.i64("timeout").unwrap_or(0).max(0))
-        .unwrap_or(0)
-        .min(MAX_POLL_TIMEOUT);
+    let timeout = u64::try_from(params.i64("timeout").unwrap_or(0).max(0)).unwrap_or(0).min(MAX_POLL_TIMEOUT);
     let registered = shared.mutate(|s| {
         if s.webhook.is_some() {
             return Err(Failure::new(
@@ -790,9 +707,7 @@ fn start_webhook_pusher(shared: &std::sync::Arc<Shared>) {
             let next = shared
                 .wait_for(
                     |s| match &s.webhook {
-                        Some(w) if w.generation == webhook.generation => {
-                            s.updates.front().cloned().map(Some)
-                        }
+                        Some(w) if w.generation == webhook.generation => s.updates.front().cloned().map(Some),
                         _ => Some(None),
                     },
                     far,
@@ -806,10 +721,7 @@ fn start_webhook_pusher(shared: &std::sync::Arc<Shared>) {
             }
             let outcome = match request.timeout(Duration::from_secs(60)).send().await {
                 Ok(response) if response.status().is_success() => Ok(()),
-                Ok(response) => Err(format!(
-                    "Wrong response from the webhook: {}",
-                    response.status()
-                )),
+                Ok(response) => Err(format!("Wrong response from the webhook: {}", response.status())),
                 Err(e) => Err(format!("Connection failed: {e}")),
             };
             let delivered = outcome.is_ok();
@@ -818,11 +730,7 @@ fn start_webhook_pusher(shared: &std::sync::Arc<Shared>) {
                     if s.updates.front().is_some_and(|u| u.id == update.id) {
                         s.updates.pop_front();
                     }
-                } else if let Some(w) = s
-                    .webhook
-                    .as_mut()
-                    .filter(|w| w.generation == webhook.generation)
-                {
+                } else if let Some(w) = s.webhook.as_mut().filter(|w| w.generation == webhook.generation) {
                     w.last_error = outcome.err().map(|e| (unix_now(), e));
                 }
             });
@@ -841,9 +749,7 @@ mod tests {
     use crate::telegram_emulator::types::NonText;
 
     fn run(state: &mut EmulatedState, method: &str, params: Value) -> Result<Value, Failure> {
-        let Value::Object(map) = params else {
-            panic!("params are an object")
-        };
+        let Value::Object(map) = params else { panic!("params are an object") };
         call(state, &method.to_ascii_lowercase(), &Params(map))
     }
 
@@ -857,35 +763,20 @@ mod tests {
     fn a_users_sticker_cannot_be_edited() {
         let mut state = state_with_chat();
         let sticker = state.user_sends(42, "", Some(NonText::Sticker));
-        let err = run(
-            &mut state,
-            "editMessageText",
-            json!({"chat_id": 42, "message_id": sticker, "text": "x"}),
-        );
-        assert_eq!(
-            err.unwrap_err().description,
-            "Bad Request: message can't be edited"
-        );
+        let err = run(&mut state, "editMessageText", json!({"chat_id": 42, "message_id": sticker, "text": "x"}));
+        assert_eq!(err.unwrap_err().description, "Bad Request: message can't be edited");
     }
 
     #[test]
     fn edits_longer_than_the_limit_get_telegrams_edit_error() {
         let mut state = state_with_chat();
-        let sent = run(
-            &mut state,
-            "sendMessage",
-            json!({"chat_id": 42, "text": "x"}),
-        )
-        .unwrap();
+        let sent = run(&mut state, "sendMessage", json!({"chat_id": 42, "text": "x"})).unwrap();
         let err = run(
             &mut state,
             "editMessageText",
             json!({"chat_id": 42, "message_id": sent["message_id"], "text": "a".repeat(4097)}),
         );
-        assert_eq!(
-            err.unwrap_err().description,
-            "Bad Request: MESSAGE_TOO_LONG"
-        );
+        assert_eq!(err.unwrap_err().description, "Bad Request: MESSAGE_TOO_LONG");
     }
 
     #[test]
@@ -897,10 +788,7 @@ mod tests {
             json!({"chat_id": 42, "text": "gras", "entities": [{"type": "bold", "offset": 0, "length": 4}]}),
         )
         .unwrap();
-        assert_eq!(
-            sent["entities"],
-            json!([{"type": "bold", "offset": 0, "length": 4}])
-        );
+        assert_eq!(sent["entities"], json!([{"type": "bold", "offset": 0, "length": 4}]));
     }
 
     #[test]
@@ -916,52 +804,27 @@ mod tests {
     #[test]
     fn unsupported_parse_modes_are_refused() {
         let mut state = state_with_chat();
-        let err = run(
-            &mut state,
-            "sendMessage",
-            json!({"chat_id": 42, "text": "x", "parse_mode": "BBCode"}),
-        );
-        assert_eq!(
-            err.unwrap_err().description,
-            "Bad Request: unsupported parse_mode"
-        );
+        let err = run(&mut state, "sendMessage", json!({"chat_id": 42, "text": "x", "parse_mode": "BBCode"}));
+        assert_eq!(err.unwrap_err().description, "Bad Request: unsupported parse_mode");
     }
 
     #[test]
     fn long_callback_answers_are_refused() {
         let mut state = state_with_chat();
         let id = state.press(42, 1, "x", false).unwrap();
-        let err = run(
-            &mut state,
-            "answerCallbackQuery",
-            json!({"callback_query_id": id, "text": "a".repeat(201)}),
-        );
-        assert_eq!(
-            err.unwrap_err().description,
-            "Bad Request: MESSAGE_TOO_LONG"
-        );
+        let err = run(&mut state, "answerCallbackQuery", json!({"callback_query_id": id, "text": "a".repeat(201)}));
+        assert_eq!(err.unwrap_err().description, "Bad Request: MESSAGE_TOO_LONG");
     }
 
     #[test]
     fn webhook_info_reports_the_url_and_pending_updates() {
         let mut state = state_with_chat();
-        run(
-            &mut state,
-            "setWebhook",
-            json!({"url": "https://bot.exemple.fr/hook"}),
-        )
-        .unwrap();
+        run(&mut state, "setWebhook", json!({"url": "https://bot.exemple.fr/hook"})).unwrap();
         let info = run(&mut state, "getWebhookInfo", json!({})).unwrap();
         let parsed: teloxide::types::WebhookInfo = serde_json::from_value(info).unwrap();
-        assert_eq!(
-            parsed.url.map(String::from).as_deref(),
-            Some("https://bot.exemple.fr/hook")
-        );
+        assert_eq!(parsed.url.map(String::from).as_deref(), Some("https://bot.exemple.fr/hook"));
         assert_eq!(parsed.pending_update_count, 1);
         let err = run(&mut state, "setWebhook", json!({"url": "ftp://x.fr"}));
-        assert_eq!(
-            err.unwrap_err().description,
-            "Bad Request: bad webhook: HTTPS url must be provided for webhook"
-        );
+        assert_eq!(err.unwrap_err().description, "Bad Request: bad webhook: HTTPS url must be provided for webhook");
     }
 }

@@ -36,10 +36,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/control/users/{id}/messages", post(user_message))
         .route("/control/users/{id}/callbacks", post(user_callback))
         .route("/control/users/{id}/blocked", post(user_blocked))
-        .route(
-            "/control/faults",
-            get(faults).post(add_fault).delete(clear_faults),
-        )
+        .route("/control/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/control/rate-limit", axum::routing::put(set_rate_limit))
         .route("/control/journal", get(journal))
         .route("/control/callback-answers", get(callback_answers))
@@ -54,10 +51,7 @@ struct ControlError {
 
 impl ControlError {
     fn bad_request(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            message: message.into(),
-        }
+        Self { status: StatusCode::BAD_REQUEST, message: message.into() }
     }
 }
 
@@ -70,13 +64,11 @@ impl IntoResponse for ControlError {
 type ControlResult = Result<Json<Value>, ControlError>;
 
 fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ControlError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ControlError::bad_request(format!("The request body is not valid: {e}.")))
+    serde_json::from_slice(bytes).map_err(|e| ControlError::bad_request(format!("The request body is not valid: {e}.")))
 }
 
 fn user_id(raw: &str) -> Result<i64, ControlError> {
-    raw.parse()
-        .map_err(|_| ControlError::bad_request(format!("\"{raw}\" is not a user id.")))
+    raw.parse().map_err(|_| ControlError::bad_request(format!("\"{raw}\" is not a user id.")))
 }
 
 #[derive(Deserialize)]
@@ -140,9 +132,7 @@ async fn users(State(app): State<AppState>) -> Json<Value> {
 async fn upsert_user(State(app): State<AppState>, bytes: Bytes) -> ControlResult {
     let user: EmulatedUser = body(&bytes)?;
     if user.first_name.trim().is_empty() {
-        return Err(ControlError::bad_request(
-            "A user needs a non-empty first_name.",
-        ));
+        return Err(ControlError::bad_request("A user needs a non-empty first_name."));
     }
     app.shared.mutate(|s| s.upsert_user(user.clone()));
     Ok(Json(json!(user)))
@@ -154,11 +144,7 @@ struct UserMessage {
     non_text: Option<NonText>,
 }
 
-async fn user_message(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> ControlResult {
+async fn user_message(State(app): State<AppState>, Path(id): Path<String>, bytes: Bytes) -> ControlResult {
     let id = user_id(&id)?;
     let message: UserMessage = body(&bytes)?;
     let message_id = match (message.text, message.non_text) {
@@ -167,9 +153,7 @@ async fn user_message(
                 return Err(ControlError::bad_request("The message text is empty."));
             }
             if utf16_len(&text) > MAX_TEXT_UTF16 {
-                return Err(ControlError::bad_request(
-                    "The message text is longer than 4096 characters.",
-                ));
+                return Err(ControlError::bad_request("The message text is longer than 4096 characters."));
             }
             app.shared.mutate(|s| s.user_sends(id, &text, None))
         }
@@ -189,11 +173,7 @@ struct Press {
     data: String,
 }
 
-async fn user_callback(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> ControlResult {
+async fn user_callback(State(app): State<AppState>, Path(id): Path<String>, bytes: Bytes) -> ControlResult {
     let id = user_id(&id)?;
     let press: Press = body(&bytes)?;
     let callback_query_id = app
@@ -205,10 +185,7 @@ async fn user_callback(
 
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -216,11 +193,7 @@ struct Blocked {
     blocked: bool,
 }
 
-async fn user_blocked(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> ControlResult {
+async fn user_blocked(State(app): State<AppState>, Path(id): Path<String>, bytes: Bytes) -> ControlResult {
     let id = user_id(&id)?;
     let blocked: Blocked = body(&bytes)?;
     app.shared.mutate(|s| s.set_blocked(id, blocked.blocked));
@@ -249,10 +222,7 @@ async fn set_rate_limit(State(app): State<AppState>, bytes: Bytes) -> ControlRes
 }
 
 async fn journal(State(app): State<AppState>) -> Json<Value> {
-    Json(json!(
-        app.shared
-            .read(|s| s.journal.iter().cloned().collect::<Vec<_>>())
-    ))
+    Json(json!(app.shared.read(|s| s.journal.iter().cloned().collect::<Vec<_>>())))
 }
 
 async fn callback_answers(State(app): State<AppState>) -> Json<Value> {

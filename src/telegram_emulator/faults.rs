@@ -14,7 +14,8 @@ use tokio::time::Instant;
 /// A failure to answer instead of handling matching calls, `times` times.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
-    /// Method name, case-insensitive; `None` matches every method.
+    /// Method name, case-insensitive; `None` matches every method, the bot's
+    /// next `getUpdates` poll included, so name the method to hit a send.
     #[serde(default)]
     pub method: Option<String>,
     /// Only calls about this chat; `None` matches every call.
@@ -34,12 +35,7 @@ impl Fault {
     /// A fault for the next call of any method about any chat.
     #[must_use]
     pub fn new(kind: FaultKind) -> Self {
-        Self {
-            method: None,
-            chat_id: None,
-            kind,
-            times: 1,
-        }
+        Self { method: None, chat_id: None, kind, times: 1 }
     }
 
     #[must_use]
@@ -61,10 +57,7 @@ impl Fault {
     }
 
     fn matches(&self, method: &str, chat_id: Option<i64>) -> bool {
-        let method_matches = self
-            .method
-            .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(method));
+        let method_matches = self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
         let chat_matches = self.chat_id.is_none_or(|c| chat_id == Some(c));
         method_matches && chat_matches && self.times > 0
     }
@@ -76,7 +69,8 @@ impl Fault {
 pub enum FaultKind {
     /// 429 "Too Many Requests: retry after N" with `parameters.retry_after`.
     TooManyRequests { retry_after: u32 },
-    /// An HTTP 5xx (or any status) with Telegram's JSON error body.
+    /// An HTTP 5xx (or any status) with Telegram's JSON error body. Note that
+    /// teloxide waits 10 s after any 5xx before reporting it.
     ServerError { status: u16 },
     /// 400 with this description ("Bad Request: " is added when missing).
     BadRequest { description: String },
@@ -110,10 +104,7 @@ impl Faults {
 
     /// Consumes one use of the first fault matching this call.
     pub fn take(&mut self, method: &str, chat_id: Option<i64>) -> Option<FaultKind> {
-        let index = self
-            .pending
-            .iter()
-            .position(|f| f.matches(method, chat_id))?;
+        let index = self.pending.iter().position(|f| f.matches(method, chat_id))?;
         let fault = &mut self.pending[index];
         fault.times -= 1;
         let kind = fault.kind.clone();
@@ -147,10 +138,7 @@ const GLOBAL_WINDOW: Duration = Duration::from_secs(1);
 
 impl RateLimiter {
     pub fn new(limit: RateLimit) -> Self {
-        Self {
-            limit,
-            ..Self::default()
-        }
+        Self { limit, ..Self::default() }
     }
 
     pub fn set_limit(&mut self, limit: RateLimit) {
@@ -184,10 +172,7 @@ impl RateLimiter {
 }
 
 fn prune(window: &mut VecDeque<Instant>, now: Instant, length: Duration) {
-    while window
-        .front()
-        .is_some_and(|&t| now.duration_since(t) >= length)
-    {
+    while window.front().is_some_and(|&t| now.duration_since(t) >= length) {
         window.pop_front();
     }
 }
@@ -208,12 +193,7 @@ mod tests {
     #[test]
     fn a_fault_is_consumed_per_matching_call() {
         let mut faults = Faults::default();
-        faults.add(
-            Fault::new(FaultKind::ServerError { status: 502 })
-                .on_method("sendmessage")
-                .for_chat(42)
-                .times(2),
-        );
+        faults.add(Fault::new(FaultKind::ServerError { status: 502 }).on_method("sendmessage").for_chat(42).times(2));
         assert_eq!(faults.take("GetMe", None), None);
         assert_eq!(faults.take("SendMessage", Some(7)), None);
         assert!(faults.take("SendMessage", Some(42)).is_some());
@@ -225,10 +205,7 @@ mod tests {
     fn a_fault_without_method_or_chat_matches_everything() {
         let mut faults = Faults::default();
         faults.add(Fault::new(FaultKind::Delay { millis: 1 }));
-        assert_eq!(
-            faults.take("GetMe", None),
-            Some(FaultKind::Delay { millis: 1 })
-        );
+        assert_eq!(faults.take("GetMe", None), Some(FaultKind::Delay { millis: 1 }));
         assert!(faults.list().is_empty());
     }
 
@@ -245,10 +222,7 @@ mod tests {
 
     #[test]
     fn per_chat_limit_answers_the_seconds_until_a_slot_frees() {
-        let mut limiter = RateLimiter::new(RateLimit {
-            per_chat_per_minute: Some(2),
-            global_per_second: None,
-        });
+        let mut limiter = RateLimiter::new(RateLimit { per_chat_per_minute: Some(2), global_per_second: None });
         let start = Instant::now();
         for _ in 0..2 {
             limiter.check(1, start).unwrap();
@@ -263,10 +237,7 @@ mod tests {
 
     #[test]
     fn global_limit_spans_chats() {
-        let mut limiter = RateLimiter::new(RateLimit {
-            per_chat_per_minute: None,
-            global_per_second: Some(1),
-        });
+        let mut limiter = RateLimiter::new(RateLimit { per_chat_per_minute: None, global_per_second: Some(1) });
         let now = Instant::now();
         limiter.record(1, now);
         assert_eq!(limiter.check(2, now), Err(1));

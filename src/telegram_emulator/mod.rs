@@ -54,8 +54,8 @@ use tokio::time::Instant;
 pub use faults::{Fault, FaultKind, RateLimit};
 pub use parse_mode::{FormattedText, MAX_TEXT_UTF16, ParseError, ParseMode, render_html};
 pub use types::{
-    Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity, EntityKind,
-    JournalEntry, NonText,
+    Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity, EntityKind, JournalEntry,
+    NonText,
 };
 
 use state::Shared;
@@ -93,11 +93,7 @@ pub enum EmulatorError {
     #[error("message {message_id} in chat {chat_id} was sent by the user, not by the bot")]
     NotABotMessage { chat_id: i64, message_id: i32 },
     #[error("message {message_id} in chat {chat_id} has no button with callback data {data:?}")]
-    NoSuchButton {
-        chat_id: i64,
-        message_id: i32,
-        data: String,
-    },
+    NoSuchButton { chat_id: i64, message_id: i32, data: String },
     #[error("timed out after {waited:?} waiting for {what}")]
     Timeout { waited: Duration, what: String },
 }
@@ -119,9 +115,7 @@ pub struct Emulator {
 impl Emulator {
     #[must_use]
     pub fn new(config: EmulatorConfig) -> Self {
-        Self {
-            shared: Arc::new(Shared::new(config)),
-        }
+        Self { shared: Arc::new(Shared::new(config)) }
     }
 
     /// The Bot API (`/bot{token}/{method}`) and the control API (`/control/..`).
@@ -130,14 +124,8 @@ impl Emulator {
     }
 
     fn router_with_stop(&self, stop: watch::Receiver<bool>) -> Router {
-        let app = AppState {
-            shared: Arc::clone(&self.shared),
-            stop,
-        };
-        Router::new()
-            .merge(control::router())
-            .merge(bot_api::router())
-            .with_state(app)
+        let app = AppState { shared: Arc::clone(&self.shared), stop };
+        Router::new().merge(control::router()).merge(bot_api::router()).with_state(app)
     }
 
     /// Starts an emulator on `127.0.0.1` with a free port.
@@ -161,11 +149,7 @@ impl Emulator {
                 })
                 .into_future(),
         );
-        Ok(RunningServer {
-            addr,
-            stop,
-            task: Some(task),
-        })
+        Ok(RunningServer { addr, stop, task: Some(task) })
     }
 
     /// The token the emulator accepts.
@@ -195,28 +179,19 @@ impl Emulator {
 
     /// The user sends a sticker, photo, voice note, location or document.
     pub fn send_non_text(&self, user_id: i64, kind: NonText) -> i32 {
-        self.shared
-            .mutate(|s| s.user_sends(user_id, "", Some(kind)))
+        self.shared.mutate(|s| s.user_sends(user_id, "", Some(kind)))
     }
 
     /// The user presses the inline button carrying `data` on bot message
     /// `message_id`; queues a `callback_query` update and returns its id.
-    pub fn press_button(
-        &self,
-        user_id: i64,
-        message_id: i32,
-        data: &str,
-    ) -> Result<String, EmulatorError> {
-        self.shared
-            .mutate(|s| s.press(user_id, message_id, data, true))
+    pub fn press_button(&self, user_id: i64, message_id: i32, data: &str) -> Result<String, EmulatorError> {
+        self.shared.mutate(|s| s.press(user_id, message_id, data, true))
     }
 
     /// Like [`Self::press_button`] without any check: forged or stale data,
     /// or a message that no longer exists.
     pub fn press_raw(&self, user_id: i64, message_id: i32, data: &str) -> String {
-        self.shared
-            .mutate(|s| s.press(user_id, message_id, data, false))
-            .expect("unchecked presses cannot fail")
+        self.shared.mutate(|s| s.press(user_id, message_id, data, false)).expect("unchecked presses cannot fail")
     }
 
     /// While blocked, every send or edit to the user's chat gets 403
@@ -271,22 +246,12 @@ impl Emulator {
         timeout: Duration,
     ) -> Result<Vec<ChatMessage>, EmulatorError> {
         let deadline = Instant::now() + timeout;
-        let found = self
-            .shared
-            .wait_for(
-                |s| (s.bot_message_count(chat_id) >= n).then_some(()),
-                deadline,
-                None,
-            )
-            .await;
+        let found = self.shared.wait_for(|s| (s.bot_message_count(chat_id) >= n).then_some(()), deadline, None).await;
         match found {
             Some(()) => Ok(self.bot_messages(chat_id)),
             None => Err(EmulatorError::Timeout {
                 waited: timeout,
-                what: format!(
-                    "{n} bot messages in chat {chat_id} (got {})",
-                    self.bot_messages(chat_id).len()
-                ),
+                what: format!("{n} bot messages in chat {chat_id} (got {})", self.bot_messages(chat_id).len()),
             }),
         }
     }
@@ -316,10 +281,7 @@ impl Emulator {
         if condition(self) {
             return Ok(());
         }
-        Err(EmulatorError::Timeout {
-            waited: timeout,
-            what: "the condition".to_owned(),
-        })
+        Err(EmulatorError::Timeout { waited: timeout, what: "the condition".to_owned() })
     }
 
     /// Increases on every change; `/control/state` long-polls on it.

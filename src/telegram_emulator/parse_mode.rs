@@ -100,10 +100,7 @@ pub fn normalize(formatted: FormattedText) -> FormattedText {
             result.push(e);
         }
     }
-    FormattedText {
-        text: trimmed.to_owned(),
-        entities: result,
-    }
+    FormattedText { text: trimmed.to_owned(), entities: result }
 }
 
 /// `bot_command` entities Telegram adds to a user's text (`/start`, `/aide@bot`).
@@ -117,18 +114,12 @@ pub fn detect_bot_commands(text: &str) -> Vec<Entity> {
         let starts_word = previous.is_none_or(char::is_whitespace);
         if c == '/' && starts_word {
             let rest = &text[index + 1..];
-            let name_len = rest
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                .count();
+            let name_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
             if (1..=64).contains(&name_len) {
                 let mut len = 1 + name_len;
                 let after = &rest[name_len..];
                 if let Some(mention) = after.strip_prefix('@') {
-                    let user_len = mention
-                        .bytes()
-                        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                        .count();
+                    let user_len = mention.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
                     if user_len > 0 {
                         len += 1 + user_len;
                     }
@@ -260,9 +251,7 @@ fn decode_html_entity(input: &str, i: usize) -> Result<Option<(char, usize)>, Pa
             "amp" => u32::from('&'),
             "quot" => u32::from('"'),
             _ if !name.is_empty() && byte_at(b, end) == b';' => {
-                return Err(ParseError(format!(
-                    "Unsupported HTML entity \"&{name};\" at byte offset {i}"
-                )));
+                return Err(ParseError(format!("Unsupported HTML entity \"&{name};\" at byte offset {i}")));
             }
             _ => return Ok(None),
         }
@@ -320,9 +309,7 @@ fn parse_html(input: &str) -> Result<FormattedText, ParseError> {
             }
             let name = input[name_begin..i].to_ascii_lowercase();
             if !HTML_TAGS.contains(&name.as_str()) {
-                return err(format!(
-                    "Unsupported start tag \"{name}\" at byte offset {begin}"
-                ));
+                return err(format!("Unsupported start tag \"{name}\" at byte offset {begin}"));
             }
             let mut argument = String::new();
             while byte_at(b, i) != b'>' {
@@ -341,9 +328,7 @@ fn parse_html(input: &str) -> Result<FormattedText, ParseError> {
                 }
                 let attribute = input[attribute_begin..i].to_ascii_lowercase();
                 if attribute.is_empty() {
-                    return err(format!(
-                        "Empty attribute name in the tag \"{name}\" at byte offset {begin}"
-                    ));
+                    return err(format!("Empty attribute name in the tag \"{name}\" at byte offset {begin}"));
                 }
                 while i < b.len() && is_space(b[i]) {
                     i += 1;
@@ -362,21 +347,15 @@ fn parse_html(input: &str) -> Result<FormattedText, ParseError> {
                     i += 1;
                 }
                 if i >= b.len() {
-                    return err(format!(
-                        "Unclosed start tag \"{name}\" at byte offset {begin}"
-                    ));
+                    return err(format!("Unclosed start tag \"{name}\" at byte offset {begin}"));
                 }
                 let value = if b[i] != b'\'' && b[i] != b'"' {
                     let token_begin = i;
-                    while i < b.len()
-                        && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'-')
-                    {
+                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'-') {
                         i += 1;
                     }
                     if i < b.len() && !is_space(b[i]) && b[i] != b'>' {
-                        return err(format!(
-                            "Unexpected end of name token at byte offset {token_begin}"
-                        ));
+                        return err(format!("Unexpected end of name token at byte offset {token_begin}"));
                     }
                     input[token_begin..i].to_ascii_lowercase()
                 } else {
@@ -416,16 +395,9 @@ fn parse_html(input: &str) -> Result<FormattedText, ParseError> {
                 }
             }
             if name == "span" && argument != "spoiler" {
-                return err(format!(
-                    "Tag \"span\" must have class \"tg-spoiler\" at byte offset {begin}"
-                ));
+                return err(format!("Tag \"span\" must have class \"tg-spoiler\" at byte offset {begin}"));
             }
-            open.push(OpenTag {
-                name,
-                argument,
-                offset: out.utf16,
-                text_start: out.text.len(),
-            });
+            open.push(OpenTag { name, argument, offset: out.utf16, text_start: out.text.len() });
             i += 1;
         } else {
             let Some(top) = open.pop() else {
@@ -457,23 +429,12 @@ fn parse_html(input: &str) -> Result<FormattedText, ParseError> {
         }
     }
     if let Some(top) = open.last() {
-        return err(format!(
-            "Can't find end tag corresponding to start tag \"{}\"",
-            top.name
-        ));
+        return err(format!("Can't find end tag corresponding to start tag \"{}\"", top.name));
     }
-    Ok(FormattedText {
-        text: out.text,
-        entities: entities.into_iter().map(|p| p.entity).collect(),
-    })
+    Ok(FormattedText { text: out.text, entities: entities.into_iter().map(|p| p.entity).collect() })
 }
 
-fn close_html_tag(
-    tag: OpenTag,
-    length: usize,
-    text: &str,
-    entities: &mut Vec<Pending>,
-) -> Result<(), ParseError> {
+fn close_html_tag(tag: OpenTag, length: usize, text: &str, entities: &mut Vec<Pending>) -> Result<(), ParseError> {
     let offset = tag.offset;
     let kind = match tag.name.as_str() {
         "i" | "em" => EntityKind::Italic,
@@ -482,21 +443,13 @@ fn close_html_tag(
         "u" | "ins" => EntityKind::Underline,
         "tg-spoiler" | "span" => EntityKind::Spoiler,
         "tg-emoji" => match tag.argument.parse::<i64>() {
-            Ok(id) if id > 0 => EntityKind::CustomEmoji {
-                custom_emoji_id: tag.argument,
-            },
+            Ok(id) if id > 0 => EntityKind::CustomEmoji { custom_emoji_id: tag.argument },
             _ => {
-                return Err(ParseError(
-                    "Invalid custom emoji identifier specified".to_owned(),
-                ));
+                return Err(ParseError("Invalid custom emoji identifier specified".to_owned()));
             }
         },
         "a" => {
-            let target = if tag.argument.is_empty() {
-                text[tag.text_start..].to_owned()
-            } else {
-                tag.argument
-            };
+            let target = if tag.argument.is_empty() { text[tag.text_start..].to_owned() } else { tag.argument };
             match check_link(&target) {
                 Some(url) => EntityKind::TextLink { url },
                 None => return Ok(()),
@@ -510,9 +463,7 @@ fn close_html_tag(
                 && (last.entity.offset, last.entity.length) == (offset, length)
                 && last.code_language.is_some()
             {
-                last.entity.kind = EntityKind::Pre {
-                    language: last.code_language.take(),
-                };
+                last.entity.kind = EntityKind::Pre { language: last.code_language.take() };
                 return Ok(());
             }
             EntityKind::Pre { language: None }
@@ -526,10 +477,7 @@ fn close_html_tag(
         }
         other => unreachable!("tag {other} was accepted at its start"),
     };
-    entities.push(Pending {
-        entity: Entity::new(kind, offset, length),
-        code_language: None,
-    });
+    entities.push(Pending { entity: Entity::new(kind, offset, length), code_language: None });
     Ok(())
 }
 
@@ -580,10 +528,7 @@ struct MdOpen {
 const MARKDOWN_V2_RESERVED: &[u8] = b"_*[]()~`>#+-=|{}.!";
 
 fn reserved(c: u8) -> ParseError {
-    ParseError(format!(
-        "Character '{}' is reserved and must be escaped with the preceding '\\'",
-        char::from(c)
-    ))
+    ParseError(format!("Character '{}' is reserved and must be escaped with the preceding '\\'", char::from(c)))
 }
 
 /// Skips the language and the first line break after an opening ```.
@@ -603,11 +548,7 @@ fn skip_pre_header(input: &str, mut i: usize) -> (usize, Option<String>) {
     let c = byte_at(b, i);
     if c == b'\n' || c == b'\r' {
         let n = byte_at(b, i + 1);
-        i += if (n == b'\n' || n == b'\r') && n != c {
-            2
-        } else {
-            1
-        };
+        i += if (n == b'\n' || n == b'\r') && n != c { 2 } else { 1 };
     }
     (i, language)
 }
@@ -648,9 +589,7 @@ fn parse_markdown_v2(input: &str) -> Result<FormattedText, ParseError> {
             Some(MdKind::Bold) => c == b'*',
             Some(MdKind::Italic) => c == b'_' && next != b'_',
             Some(MdKind::Code) => c == b'`',
-            Some(MdKind::Pre | MdKind::PreCode) => {
-                c == b'`' && next == b'`' && byte_at(b, i + 2) == b'`'
-            }
+            Some(MdKind::Pre | MdKind::PreCode) => c == b'`' && next == b'`' && byte_at(b, i + 2) == b'`',
             Some(MdKind::TextUrl | MdKind::CustomEmoji) => c == b']',
             Some(MdKind::Underline) => c == b'_' && next == b'_',
             Some(MdKind::Strikethrough) => c == b'~',
@@ -681,9 +620,7 @@ fn parse_markdown_v2(input: &str) -> Result<FormattedText, ParseError> {
                         i += ch.len_utf8();
                     }
                     if byte_at(b, i) != b')' {
-                        return Err(ParseError(format!(
-                            "Can't find end of a URL at byte offset {url_begin}"
-                        )));
+                        return Err(ParseError(format!("Can't find end of a URL at byte offset {url_begin}")));
                     }
                     link = Some(url);
                 } else {
@@ -699,26 +636,15 @@ fn parse_markdown_v2(input: &str) -> Result<FormattedText, ParseError> {
                 MdKind::Spoiler => Some(EntityKind::Spoiler),
                 MdKind::Code => Some(EntityKind::Code),
                 MdKind::Pre => Some(EntityKind::Pre { language: None }),
-                MdKind::PreCode => Some(EntityKind::Pre {
-                    language: Some(open.argument),
-                }),
-                MdKind::TextUrl => link
-                    .as_deref()
-                    .and_then(check_link)
-                    .map(|url| EntityKind::TextLink { url }),
+                MdKind::PreCode => Some(EntityKind::Pre { language: Some(open.argument) }),
+                MdKind::TextUrl => link.as_deref().and_then(check_link).map(|url| EntityKind::TextLink { url }),
                 MdKind::CustomEmoji => {
                     let link = link.unwrap_or_default();
-                    let id = link
-                        .strip_prefix("tg://emoji?id=")
-                        .filter(|id| id.parse::<i64>().is_ok_and(|n| n > 0));
+                    let id = link.strip_prefix("tg://emoji?id=").filter(|id| id.parse::<i64>().is_ok_and(|n| n > 0));
                     match id {
-                        Some(id) => Some(EntityKind::CustomEmoji {
-                            custom_emoji_id: id.to_owned(),
-                        }),
+                        Some(id) => Some(EntityKind::CustomEmoji { custom_emoji_id: id.to_owned() }),
                         None => {
-                            return Err(ParseError(
-                                "Custom emoji URL must have an emoji identifier".to_owned(),
-                            ));
+                            return Err(ParseError("Custom emoji URL must have an emoji identifier".to_owned()));
                         }
                     }
                 }
@@ -748,11 +674,7 @@ fn parse_markdown_v2(input: &str) -> Result<FormattedText, ParseError> {
             b'`' if next == b'`' && byte_at(b, i + 2) == b'`' => {
                 let (after, language) = skip_pre_header(input, i + 3);
                 stack.push(MdOpen {
-                    kind: if language.is_some() {
-                        MdKind::PreCode
-                    } else {
-                        MdKind::Pre
-                    },
+                    kind: if language.is_some() { MdKind::PreCode } else { MdKind::Pre },
                     argument: language.unwrap_or_default(),
                     offset: out.utf16,
                     byte: entity_byte,
@@ -778,19 +700,12 @@ fn parse_markdown_v2(input: &str) -> Result<FormattedText, ParseError> {
         i += 1;
     }
     if let Some(open) = stack.last() {
-        return Err(ParseError(format!(
-            "Can't find end of {} entity at byte offset {}",
-            open.kind.name(),
-            open.byte
-        )));
+        return Err(ParseError(format!("Can't find end of {} entity at byte offset {}", open.kind.name(), open.byte)));
     }
     if let Some(start) = quote_start {
         close_quote(start, &out, &mut entities);
     }
-    Ok(FormattedText {
-        text: out.text,
-        entities,
-    })
+    Ok(FormattedText { text: out.text, entities })
 }
 
 fn close_quote(start: usize, out: &TextBuilder, entities: &mut Vec<Entity>) {
@@ -832,18 +747,13 @@ fn parse_markdown(input: &str) -> Result<FormattedText, ParseError> {
         }
         let offset = out.utf16;
         let text_start = out.text.len();
-        while i < b.len()
-            && (b[i] != end_char
-                || (pre && !(byte_at(b, i + 1) == b'`' && byte_at(b, i + 2) == b'`')))
-        {
+        while i < b.len() && (b[i] != end_char || (pre && !(byte_at(b, i + 1) == b'`' && byte_at(b, i + 2) == b'`'))) {
             let ch = char_at(input, i);
             out.push(ch);
             i += ch.len_utf8();
         }
         if i >= b.len() {
-            return Err(ParseError(format!(
-                "Can't find end of the entity starting at byte offset {begin}"
-            )));
+            return Err(ParseError(format!("Can't find end of the entity starting at byte offset {begin}")));
         }
         let length = out.utf16 - offset;
         let kind = match c {
@@ -872,10 +782,7 @@ fn parse_markdown(input: &str) -> Result<FormattedText, ParseError> {
         }
         i += if pre { 3 } else { 1 };
     }
-    Ok(FormattedText {
-        text: out.text,
-        entities,
-    })
+    Ok(FormattedText { text: out.text, entities })
 }
 
 fn escape_html_into(out: &mut String, s: &str) {
@@ -900,9 +807,7 @@ fn open_tag(kind: &EntityKind) -> Option<String> {
         EntityKind::Spoiler => tag.push_str("<span class=\"tg-spoiler\">"),
         EntityKind::Code => tag.push_str("<code>"),
         EntityKind::Pre { language: None } => tag.push_str("<pre><code>"),
-        EntityKind::Pre {
-            language: Some(language),
-        } => {
+        EntityKind::Pre { language: Some(language) } => {
             tag.push_str("<pre><code class=\"language-");
             escape_html_into(&mut tag, language);
             tag.push_str("\">");
@@ -969,10 +874,7 @@ fn render_boundary<'a>(
 /// tags. Overlapping entities are closed and reopened so tags always nest.
 #[must_use]
 pub fn render_html(text: &str, entities: &[Entity]) -> String {
-    let mut shown: Vec<&Entity> = entities
-        .iter()
-        .filter(|e| e.length > 0 && open_tag(&e.kind).is_some())
-        .collect();
+    let mut shown: Vec<&Entity> = entities.iter().filter(|e| e.length > 0 && open_tag(&e.kind).is_some()).collect();
     shown.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.length.cmp(&a.length)));
     let mut html = String::with_capacity(text.len() + 16);
     let mut stack: Vec<&Entity> = Vec::new();
@@ -1053,10 +955,7 @@ mod tests {
     fn nested_html_tags_list_outer_entities_first() {
         let parsed = html("<b>gras <i>et italique</i></b>");
         assert_eq!(parsed.text, "gras et italique");
-        assert_eq!(
-            parsed.entities,
-            vec![e(EntityKind::Bold, 0, 16), e(EntityKind::Italic, 5, 11)]
-        );
+        assert_eq!(parsed.entities, vec![e(EntityKind::Bold, 0, 16), e(EntityKind::Italic, 5, 11)]);
     }
 
     #[test]
@@ -1080,10 +979,7 @@ mod tests {
 
     #[test]
     fn unknown_named_entities_are_rejected() {
-        assert_eq!(
-            html_err("a&nbsp;b"),
-            "Unsupported HTML entity \"&nbsp;\" at byte offset 1"
-        );
+        assert_eq!(html_err("a&nbsp;b"), "Unsupported HTML entity \"&nbsp;\" at byte offset 1");
     }
 
     #[test]
@@ -1091,21 +987,10 @@ mod tests {
         let parsed = html("<a href=\"https://exemple.fr/a?b=1&amp;c=2\">site</a>");
         assert_eq!(
             parsed.entities,
-            vec![e(
-                EntityKind::TextLink {
-                    url: "https://exemple.fr/a?b=1&c=2".to_owned()
-                },
-                0,
-                4
-            )]
+            vec![e(EntityKind::TextLink { url: "https://exemple.fr/a?b=1&c=2".to_owned() }, 0, 4)]
         );
         let bare = html("<a href='exemple.fr'>x</a>");
-        assert_eq!(
-            bare.entities[0].kind,
-            EntityKind::TextLink {
-                url: "http://exemple.fr/".to_owned()
-            }
-        );
+        assert_eq!(bare.entities[0].kind, EntityKind::TextLink { url: "http://exemple.fr/".to_owned() });
     }
 
     #[test]
@@ -1118,24 +1003,9 @@ mod tests {
     #[test]
     fn pre_with_code_language_becomes_one_pre_entity() {
         let parsed = html("<pre><code class=\"language-rust\">fn main() {}</code></pre>");
-        assert_eq!(
-            parsed.entities,
-            vec![e(
-                EntityKind::Pre {
-                    language: Some("rust".to_owned())
-                },
-                0,
-                12
-            )]
-        );
+        assert_eq!(parsed.entities, vec![e(EntityKind::Pre { language: Some("rust".to_owned()) }, 0, 12)]);
         let plain = html("<pre>x</pre> <code>y</code>");
-        assert_eq!(
-            plain.entities,
-            vec![
-                e(EntityKind::Pre { language: None }, 0, 1),
-                e(EntityKind::Code, 2, 1)
-            ]
-        );
+        assert_eq!(plain.entities, vec![e(EntityKind::Pre { language: None }, 0, 1), e(EntityKind::Code, 2, 1)]);
     }
 
     #[test]
@@ -1155,9 +1025,7 @@ mod tests {
             vec![
                 EntityKind::Blockquote,
                 EntityKind::ExpandableBlockquote,
-                EntityKind::CustomEmoji {
-                    custom_emoji_id: "5368324170671202286".to_owned()
-                },
+                EntityKind::CustomEmoji { custom_emoji_id: "5368324170671202286".to_owned() },
             ]
         );
     }
@@ -1169,31 +1037,19 @@ mod tests {
 
     #[test]
     fn unknown_tags_are_rejected_with_their_byte_offset() {
-        assert_eq!(
-            html_err("Bonjour <foo>x</foo>"),
-            "Unsupported start tag \"foo\" at byte offset 8"
-        );
-        assert_eq!(
-            html_err("<br/>"),
-            "Unsupported start tag \"br/\" at byte offset 0"
-        );
+        assert_eq!(html_err("Bonjour <foo>x</foo>"), "Unsupported start tag \"foo\" at byte offset 8");
+        assert_eq!(html_err("<br/>"), "Unsupported start tag \"br/\" at byte offset 0");
     }
 
     #[test]
     fn a_bare_less_than_sign_is_rejected() {
-        assert_eq!(
-            html_err("1 < 2"),
-            "Unsupported start tag \"\" at byte offset 2"
-        );
+        assert_eq!(html_err("1 < 2"), "Unsupported start tag \"\" at byte offset 2");
         assert_eq!(html_err("1 <"), "Unclosed start tag at byte offset 2");
     }
 
     #[test]
     fn unclosed_and_mismatched_tags_are_rejected() {
-        assert_eq!(
-            html_err("<b>gras"),
-            "Can't find end tag corresponding to start tag \"b\""
-        );
+        assert_eq!(html_err("<b>gras"), "Can't find end tag corresponding to start tag \"b\"");
         assert_eq!(
             html_err("<b><i>x</b></i>"),
             "Unmatched end tag at byte offset 7, expected \"</i>\", found \"</b>\""
@@ -1204,10 +1060,7 @@ mod tests {
 
     #[test]
     fn span_needs_the_spoiler_class() {
-        assert_eq!(
-            html_err("<span>x</span>"),
-            "Tag \"span\" must have class \"tg-spoiler\" at byte offset 0"
-        );
+        assert_eq!(html_err("<span>x</span>"), "Tag \"span\" must have class \"tg-spoiler\" at byte offset 0");
     }
 
     #[test]
@@ -1216,10 +1069,7 @@ mod tests {
             html_err("<a href>x</a>"),
             "Expected equal sign in declaration of an attribute of the tag \"a\" at byte offset 0"
         );
-        assert_eq!(
-            html_err("<a href=x/y>x</a>"),
-            "Unexpected end of name token at byte offset 8"
-        );
+        assert_eq!(html_err("<a href=x/y>x</a>"), "Unexpected end of name token at byte offset 8");
     }
 
     #[test]
@@ -1233,10 +1083,7 @@ mod tests {
     #[test]
     fn markdown_v2_formats_and_escapes() {
         let parsed = md2("*gras* _italique_ __souligné__ ~barré~ ||spoiler|| `code` 1\\.2\\!");
-        assert_eq!(
-            parsed.text,
-            "gras italique souligné barré spoiler code 1.2!"
-        );
+        assert_eq!(parsed.text, "gras italique souligné barré spoiler code 1.2!");
         let kinds: Vec<EntityKind> = parsed.entities.into_iter().map(|e| e.kind).collect();
         assert_eq!(
             kinds,
@@ -1258,20 +1105,8 @@ mod tests {
         assert_eq!(
             parsed.entities,
             vec![
-                e(
-                    EntityKind::TextLink {
-                        url: "https://exemple.fr/a)b".to_owned()
-                    },
-                    0,
-                    7
-                ),
-                e(
-                    EntityKind::Pre {
-                        language: Some("rust".to_owned())
-                    },
-                    8,
-                    9
-                ),
+                e(EntityKind::TextLink { url: "https://exemple.fr/a)b".to_owned() }, 0, 7),
+                e(EntityKind::Pre { language: Some("rust".to_owned()) }, 8, 9),
             ]
         );
     }
@@ -1279,10 +1114,7 @@ mod tests {
     #[test]
     fn markdown_v2_nests_and_counts_utf16() {
         let parsed = md2("😀 *gras _et italique_*");
-        assert_eq!(
-            parsed.entities,
-            vec![e(EntityKind::Bold, 3, 16), e(EntityKind::Italic, 8, 11)]
-        );
+        assert_eq!(parsed.entities, vec![e(EntityKind::Bold, 3, 16), e(EntityKind::Italic, 8, 11)]);
     }
 
     #[test]
@@ -1293,34 +1125,16 @@ mod tests {
 
     #[test]
     fn markdown_v2_rejects_unescaped_reserved_characters() {
-        assert_eq!(
-            md2_err("Bonjour."),
-            "Character '.' is reserved and must be escaped with the preceding '\\'"
-        );
-        assert_eq!(
-            md2_err("a - b"),
-            "Character '-' is reserved and must be escaped with the preceding '\\'"
-        );
-        assert_eq!(
-            md2_err("a | b"),
-            "Character '|' is reserved and must be escaped with the preceding '\\'"
-        );
-        assert_eq!(
-            md2_err("Wow!"),
-            "Character '!' is reserved and must be escaped with the preceding '\\'"
-        );
+        assert_eq!(md2_err("Bonjour."), "Character '.' is reserved and must be escaped with the preceding '\\'");
+        assert_eq!(md2_err("a - b"), "Character '-' is reserved and must be escaped with the preceding '\\'");
+        assert_eq!(md2_err("a | b"), "Character '|' is reserved and must be escaped with the preceding '\\'");
+        assert_eq!(md2_err("Wow!"), "Character '!' is reserved and must be escaped with the preceding '\\'");
     }
 
     #[test]
     fn markdown_v2_rejects_unclosed_entities() {
-        assert_eq!(
-            md2_err("*gras"),
-            "Can't find end of Bold entity at byte offset 0"
-        );
-        assert_eq!(
-            md2_err("[x](https://a.fr"),
-            "Can't find end of a URL at byte offset 4"
-        );
+        assert_eq!(md2_err("*gras"), "Can't find end of Bold entity at byte offset 0");
+        assert_eq!(md2_err("[x](https://a.fr"), "Can't find end of a URL at byte offset 4");
     }
 
     #[test]
@@ -1344,10 +1158,7 @@ mod tests {
     #[test]
     fn parse_mode_names_are_case_insensitive() {
         assert_eq!(ParseMode::from_name("HTML"), Some(ParseMode::Html));
-        assert_eq!(
-            ParseMode::from_name("MarkdownV2"),
-            Some(ParseMode::MarkdownV2)
-        );
+        assert_eq!(ParseMode::from_name("MarkdownV2"), Some(ParseMode::MarkdownV2));
         assert_eq!(ParseMode::from_name("markdown"), Some(ParseMode::Markdown));
         assert_eq!(ParseMode::from_name("rst"), None);
     }
@@ -1364,10 +1175,7 @@ mod tests {
     #[test]
     fn rendering_splits_overlapping_entities() {
         let entities = vec![e(EntityKind::Bold, 0, 3), e(EntityKind::Italic, 1, 4)];
-        assert_eq!(
-            render_html("abcdef", &entities),
-            "<b>a<i>bc</i></b><i>de</i>f"
-        );
+        assert_eq!(render_html("abcdef", &entities), "<b>a<i>bc</i></b><i>de</i>f");
     }
 
     #[test]
@@ -1378,24 +1186,15 @@ mod tests {
 
     #[test]
     fn bot_commands_are_detected_in_user_text() {
-        assert_eq!(
-            detect_bot_commands("/start"),
-            vec![e(EntityKind::BotCommand, 0, 6)]
-        );
-        assert_eq!(
-            detect_bot_commands("é /aide@accelerateur_bot ok"),
-            vec![e(EntityKind::BotCommand, 2, 22)]
-        );
+        assert_eq!(detect_bot_commands("/start"), vec![e(EntityKind::BotCommand, 0, 6)]);
+        assert_eq!(detect_bot_commands("é /aide@accelerateur_bot ok"), vec![e(EntityKind::BotCommand, 2, 22)]);
         assert!(detect_bot_commands("a/b http://x.fr").is_empty());
     }
 
     #[test]
     fn links_are_checked_like_telegram() {
         assert_eq!(check_link("https://a.fr").as_deref(), Some("https://a.fr/"));
-        assert_eq!(
-            check_link("tg://user?id=1").as_deref(),
-            Some("tg://user?id=1")
-        );
+        assert_eq!(check_link("tg://user?id=1").as_deref(), Some("tg://user?id=1"));
         assert_eq!(check_link("localhost"), None);
         assert_eq!(check_link("ftp://a.fr"), None);
     }

@@ -19,8 +19,8 @@ use super::EmulatorError;
 use super::faults::{Faults, RateLimiter};
 use super::parse_mode::{detect_bot_commands, render_html};
 use super::types::{
-    BotIdentity, Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity,
-    JournalEntry, NonText, chat_json, inline_keyboard_json, merge, non_text_json, user_json,
+    BotIdentity, Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity, JournalEntry,
+    NonText, chat_json, inline_keyboard_json, merge, non_text_json, user_json,
 };
 
 /// The journal keeps this many latest calls, so a long-running sandbox does
@@ -29,9 +29,7 @@ pub(crate) const JOURNAL_CAPACITY: usize = 10_000;
 
 /// Seconds since the Unix epoch, Telegram's `date`.
 pub(crate) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// A message as the emulator stores it.
@@ -67,10 +65,7 @@ impl StoredMessage {
     }
 
     pub fn has_callback(&self, data: &str) -> bool {
-        self.buttons
-            .iter()
-            .flatten()
-            .any(|b| b.kind == ButtonKind::Callback(data.to_owned()))
+        self.buttons.iter().flatten().any(|b| b.kind == ButtonKind::Callback(data.to_owned()))
     }
 }
 
@@ -88,9 +83,7 @@ impl Chat {
     }
 
     pub fn message_mut(&mut self, message_id: i32) -> Option<&mut StoredMessage> {
-        self.messages
-            .iter_mut()
-            .find(|m| m.message_id == message_id)
+        self.messages.iter_mut().find(|m| m.message_id == message_id)
     }
 
     pub fn allocate_id(&mut self) -> i32 {
@@ -148,11 +141,7 @@ pub(crate) struct State {
 impl State {
     pub fn new(config: EmulatorConfig) -> Self {
         Self {
-            bot: BotIdentity {
-                id: config.bot_id,
-                username: config.bot_username,
-                first_name: config.bot_first_name,
-            },
+            bot: BotIdentity { id: config.bot_id, username: config.bot_username, first_name: config.bot_first_name },
             token: config.token,
             users: BTreeMap::new(),
             chats: BTreeMap::new(),
@@ -175,10 +164,7 @@ impl State {
 
     /// The user with this id, created as "Utilisateur {id}" when unknown.
     pub fn user(&mut self, user_id: i64) -> EmulatedUser {
-        self.users
-            .entry(user_id)
-            .or_insert_with(|| EmulatedUser::placeholder(user_id))
-            .clone()
+        self.users.entry(user_id).or_insert_with(|| EmulatedUser::placeholder(user_id)).clone()
     }
 
     pub fn upsert_user(&mut self, user: EmulatedUser) {
@@ -211,21 +197,13 @@ impl State {
     pub fn user_sends(&mut self, user_id: i64, text: &str, non_text: Option<NonText>) -> i32 {
         let chat = self.open_chat(user_id);
         let message_id = chat.allocate_id();
-        let entities = if non_text.is_none() {
-            detect_bot_commands(text)
-        } else {
-            Vec::new()
-        };
+        let entities = if non_text.is_none() { detect_bot_commands(text) } else { Vec::new() };
         let message = StoredMessage {
             message_id,
             from_bot: false,
             date: unix_now(),
             edit_date: None,
-            text: if non_text.is_none() {
-                text.to_owned()
-            } else {
-                String::new()
-            },
+            text: if non_text.is_none() { text.to_owned() } else { String::new() },
             entities,
             parse_mode: None,
             buttons: Vec::new(),
@@ -233,47 +211,23 @@ impl State {
             non_text,
         };
         let payload = self.message_json(user_id, &message);
-        self.chats
-            .get_mut(&user_id)
-            .expect("chat opened above")
-            .messages
-            .push(message);
+        self.chats.get_mut(&user_id).expect("chat opened above").messages.push(message);
         self.queue_update("message", payload);
         message_id
     }
 
     /// A press on a bot message's inline button. With `check`, the message
     /// must be a bot message of the chat carrying a button with this data.
-    pub fn press(
-        &mut self,
-        user_id: i64,
-        message_id: i32,
-        data: &str,
-        check: bool,
-    ) -> Result<String, EmulatorError> {
+    pub fn press(&mut self, user_id: i64, message_id: i32, data: &str, check: bool) -> Result<String, EmulatorError> {
         let user = self.user(user_id);
-        let message = self
-            .chats
-            .get(&user_id)
-            .and_then(|c| c.message(message_id))
-            .cloned();
+        let message = self.chats.get(&user_id).and_then(|c| c.message(message_id)).cloned();
         if check {
-            let found = message.as_ref().ok_or(EmulatorError::MessageNotFound {
-                chat_id: user_id,
-                message_id,
-            })?;
+            let found = message.as_ref().ok_or(EmulatorError::MessageNotFound { chat_id: user_id, message_id })?;
             if !found.from_bot {
-                return Err(EmulatorError::NotABotMessage {
-                    chat_id: user_id,
-                    message_id,
-                });
+                return Err(EmulatorError::NotABotMessage { chat_id: user_id, message_id });
             }
             if !found.has_callback(data) {
-                return Err(EmulatorError::NoSuchButton {
-                    chat_id: user_id,
-                    message_id,
-                    data: data.to_owned(),
-                });
+                return Err(EmulatorError::NoSuchButton { chat_id: user_id, message_id, data: data.to_owned() });
             }
         }
         self.open_chat(user_id);
@@ -291,38 +245,20 @@ impl State {
             "chat_instance": format!("{}", 7_000_000_000_000_000_000_i64 + user_id),
             "data": data,
         });
-        self.callbacks.insert(
-            id.clone(),
-            CallbackRecord {
-                chat_id: user_id,
-                answered: false,
-            },
-        );
+        self.callbacks.insert(id.clone(), CallbackRecord { chat_id: user_id, answered: false });
         self.callback_order.push(id.clone());
         self.queue_update("callback_query", payload);
         Ok(id)
     }
 
     pub fn pending_callbacks(&self) -> Vec<String> {
-        self.callback_order
-            .iter()
-            .filter(|id| self.callbacks.get(*id).is_some_and(|c| !c.answered))
-            .cloned()
-            .collect()
+        self.callback_order.iter().filter(|id| self.callbacks.get(*id).is_some_and(|c| !c.answered)).cloned().collect()
     }
 
     /// Telegram's `Message` JSON for a message of the chat with `chat_id`.
     pub fn message_json(&self, chat_id: i64, message: &StoredMessage) -> Value {
-        let user = self
-            .users
-            .get(&chat_id)
-            .cloned()
-            .unwrap_or_else(|| EmulatedUser::placeholder(chat_id));
-        let from = if message.from_bot {
-            self.bot.user_json()
-        } else {
-            user_json(&user)
-        };
+        let user = self.users.get(&chat_id).cloned().unwrap_or_else(|| EmulatedUser::placeholder(chat_id));
+        let from = if message.from_bot { self.bot.user_json() } else { user_json(&user) };
         let mut value = json!({
             "message_id": message.message_id,
             "from": from,
@@ -348,18 +284,13 @@ impl State {
     }
 
     pub fn transcript(&self, chat_id: i64) -> Vec<ChatMessage> {
-        self.chats.get(&chat_id).map_or_else(Vec::new, |c| {
-            c.messages
-                .iter()
-                .map(StoredMessage::to_chat_message)
-                .collect()
-        })
+        self.chats
+            .get(&chat_id)
+            .map_or_else(Vec::new, |c| c.messages.iter().map(StoredMessage::to_chat_message).collect())
     }
 
     pub fn bot_message_count(&self, chat_id: i64) -> usize {
-        self.chats
-            .get(&chat_id)
-            .map_or(0, |c| c.messages.iter().filter(|m| m.from_bot).count())
+        self.chats.get(&chat_id).map_or(0, |c| c.messages.iter().filter(|m| m.from_bot).count())
     }
 
     pub fn record_call(
@@ -493,10 +424,7 @@ mod tests {
         assert_eq!(s.user_sends(42, "bonjour", None), 2);
         let ids: Vec<u32> = s.updates.iter().map(|u| u.id).collect();
         assert_eq!(ids, vec![1, 2]);
-        assert_eq!(
-            s.updates[0].body["message"]["entities"][0]["type"],
-            "bot_command"
-        );
+        assert_eq!(s.updates[0].body["message"]["entities"][0]["type"], "bot_command");
         assert_eq!(s.users[&42].first_name, "Utilisateur 42");
     }
 
@@ -504,25 +432,14 @@ mod tests {
     fn queued_updates_are_read_by_teloxide() {
         let mut s = state();
         s.user_sends(42, "salut", None);
-        for kind in [
-            NonText::Sticker,
-            NonText::Photo,
-            NonText::Voice,
-            NonText::Location,
-            NonText::Document,
-        ] {
+        for kind in [NonText::Sticker, NonText::Photo, NonText::Voice, NonText::Location, NonText::Document] {
             s.user_sends(42, "", Some(kind));
         }
         s.press(42, 99, "stale", false).unwrap();
         for update in &s.updates {
             // teloxide reads updates from text (its `UpdateKind` needs borrowed keys).
-            let parsed: teloxide::types::Update =
-                serde_json::from_str(&update.body.to_string()).unwrap();
-            assert!(
-                !matches!(parsed.kind, teloxide::types::UpdateKind::Error(_)),
-                "{}",
-                update.body
-            );
+            let parsed: teloxide::types::Update = serde_json::from_str(&update.body.to_string()).unwrap();
+            assert!(!matches!(parsed.kind, teloxide::types::UpdateKind::Error(_)), "{}", update.body);
         }
     }
 
@@ -543,14 +460,8 @@ mod tests {
     fn pressing_checks_the_button_exists() {
         let mut s = state();
         s.user_sends(5, "hi", None);
-        assert!(matches!(
-            s.press(5, 1, "x", true),
-            Err(EmulatorError::NotABotMessage { .. })
-        ));
-        assert!(matches!(
-            s.press(5, 9, "x", true),
-            Err(EmulatorError::MessageNotFound { .. })
-        ));
+        assert!(matches!(s.press(5, 1, "x", true), Err(EmulatorError::NotABotMessage { .. })));
+        assert!(matches!(s.press(5, 9, "x", true), Err(EmulatorError::MessageNotFound { .. })));
     }
 
     #[test]

@@ -21,12 +21,7 @@ async fn start() -> (Emulator, RunningServer) {
 /// One Bot API call with a JSON body: (HTTP status, answer).
 async fn api(server: &RunningServer, method: &str, body: Value) -> (u16, Value) {
     let url = format!("{}botsandbox-token/{method}", server.base_url());
-    let response = reqwest::Client::new()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
 }
@@ -51,10 +46,7 @@ async fn get_me_answers_the_full_shape_and_other_tokens_are_unauthorized() {
     let response = reqwest::Client::new().post(url).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 401);
     let answer: Value = response.json().await.unwrap();
-    assert_eq!(
-        answer,
-        json!({"ok": false, "error_code": 401, "description": "Unauthorized"})
-    );
+    assert_eq!(answer, json!({"ok": false, "error_code": 401, "description": "Unauthorized"}));
 }
 
 #[tokio::test]
@@ -62,10 +54,7 @@ async fn unknown_methods_are_not_found() {
     let (_emulator, server) = start().await;
     let (status, answer) = api(&server, "sendTelepathy", json!({})).await;
     assert_eq!(status, 404);
-    assert_eq!(
-        answer,
-        json!({"ok": false, "error_code": 404, "description": "Not Found"})
-    );
+    assert_eq!(answer, json!({"ok": false, "error_code": 404, "description": "Not Found"}));
 }
 
 #[tokio::test]
@@ -84,8 +73,7 @@ async fn send_message_parses_html_and_returns_a_message_teloxide_reads() {
     )
     .await;
     assert_eq!(status, 200, "{answer}");
-    let message: teloxide::types::Message =
-        serde_json::from_str(&answer["result"].to_string()).unwrap();
+    let message: teloxide::types::Message = serde_json::from_str(&answer["result"].to_string()).unwrap();
     assert_eq!(message.text(), Some("Bienvenue 🚀 site"));
     assert_eq!(message.entities().map(<[_]>::len), Some(2));
     assert!(message.reply_markup().is_some());
@@ -94,14 +82,8 @@ async fn send_message_parses_html_and_returns_a_message_teloxide_reads() {
     let sent = &emulator.bot_messages(42)[0];
     assert_eq!(sent.text, "Bienvenue 🚀 site");
     assert_eq!(sent.parse_mode.as_deref(), Some("HTML"));
-    assert_eq!(
-        sent.buttons[0][0].kind,
-        ButtonKind::Callback("chapitre:1".to_owned())
-    );
-    assert!(
-        sent.html
-            .starts_with("<b>Bienvenue</b> 🚀 <a href=\"https://exemple.fr/\"")
-    );
+    assert_eq!(sent.buttons[0][0].kind, ButtonKind::Callback("chapitre:1".to_owned()));
+    assert!(sent.html.starts_with("<b>Bienvenue</b> 🚀 <a href=\"https://exemple.fr/\""));
     assert_eq!(emulator.transcript(42).len(), 2);
 }
 
@@ -109,22 +91,21 @@ async fn send_message_parses_html_and_returns_a_message_teloxide_reads() {
 async fn sends_are_refused_with_telegrams_descriptions() {
     let (emulator, server) = start().await;
     let cases = [
-        (
-            json!({"chat_id": 7, "text": "x"}),
-            400,
-            "Bad Request: chat not found",
-        ),
+        (json!({"chat_id": 7, "text": "x"}), 400, "Bad Request: chat not found"),
         (json!({"text": "x"}), 400, "Bad Request: chat_id is empty"),
+        (json!({"chat_id": 42, "text": ""}), 400, "Bad Request: message text is empty"),
+        (json!({"chat_id": 42, "text": "  \n "}), 400, "Bad Request: message must be non-empty"),
         (
-            json!({"chat_id": 42, "text": "  \n "}),
+            json!({"chat_id": 42, "text": "<b> </b>", "parse_mode": "HTML"}),
             400,
-            "Bad Request: message text is empty",
+            "Bad Request: message must be non-empty",
         ),
         (
-            json!({"chat_id": 42, "text": "a".repeat(4097)}),
+            json!({"chat_id": 42, "text": "x", "reply_markup": keyboard("")}),
             400,
-            "Bad Request: message is too long",
+            "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
         ),
+        (json!({"chat_id": 42, "text": "a".repeat(4097)}), 400, "Bad Request: message is too long"),
         (
             json!({"chat_id": 42, "text": "1 < 2", "parse_mode": "HTML"}),
             400,
@@ -159,11 +140,7 @@ async fn sends_are_refused_with_telegrams_descriptions() {
     emulator.send_text(42, "bonjour");
     for (body, status, expected) in cases {
         let (got_status, answer) = api(&server, "sendMessage", body.clone()).await;
-        assert_eq!(
-            (got_status, description(&answer)),
-            (status, expected),
-            "{body}"
-        );
+        assert_eq!((got_status, description(&answer)), (status, expected), "{body}");
         assert_eq!(answer["error_code"], status);
     }
     assert!(emulator.bot_messages(42).is_empty());
@@ -175,10 +152,7 @@ async fn a_user_who_blocked_the_bot_answers_403_until_they_write_again() {
     emulator.send_text(42, "/start");
     emulator.set_blocked(42, true);
     let (status, answer) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
-    assert_eq!(
-        (status, description(&answer)),
-        (403, "Forbidden: bot was blocked by the user")
-    );
+    assert_eq!((status, description(&answer)), (403, "Forbidden: bot was blocked by the user"));
     emulator.send_text(42, "/start");
     let (status, _) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
     assert_eq!(status, 200);
@@ -188,10 +162,7 @@ async fn a_user_who_blocked_the_bot_answers_403_until_they_write_again() {
 async fn the_rate_limit_answers_429_with_retry_after() {
     let (emulator, server) = start().await;
     emulator.send_text(42, "/start");
-    emulator.set_rate_limit(RateLimit {
-        per_chat_per_minute: Some(2),
-        global_per_second: None,
-    });
+    emulator.set_rate_limit(RateLimit { per_chat_per_minute: Some(2), global_per_second: None });
     for _ in 0..2 {
         let (status, _) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
         assert_eq!(status, 200);
@@ -200,10 +171,7 @@ async fn the_rate_limit_answers_429_with_retry_after() {
     assert_eq!(status, 429);
     let retry_after = answer["parameters"]["retry_after"].as_u64().unwrap();
     assert!((59..=60).contains(&retry_after), "{answer}");
-    assert_eq!(
-        description(&answer),
-        format!("Too Many Requests: retry after {retry_after}")
-    );
+    assert_eq!(description(&answer), format!("Too Many Requests: retry after {retry_after}"));
     emulator.set_rate_limit(RateLimit::default());
     let (status, _) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
     assert_eq!(status, 200);
@@ -213,25 +181,15 @@ async fn the_rate_limit_answers_429_with_retry_after() {
 async fn injected_faults_come_first_and_are_counted_down() {
     let (emulator, server) = start().await;
     emulator.send_text(42, "/start");
+    emulator.inject_fault(Fault::new(FaultKind::ServerError { status: 502 }).on_method("sendmessage").for_chat(42));
     emulator.inject_fault(
-        Fault::new(FaultKind::ServerError { status: 502 })
-            .on_method("sendmessage")
-            .for_chat(42),
-    );
-    emulator.inject_fault(
-        Fault::new(FaultKind::BadRequest {
-            description: "chat not found".to_owned(),
-        })
-        .on_method("SendMessage"),
+        Fault::new(FaultKind::BadRequest { description: "chat not found".to_owned() }).on_method("SendMessage"),
     );
     emulator.inject_fault(Fault::new(FaultKind::Delay { millis: 5 }).on_method("getMe"));
     let (status, answer) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
     assert_eq!((status, description(&answer)), (502, "Bad Gateway"));
     let (status, answer) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
-    assert_eq!(
-        (status, description(&answer)),
-        (400, "Bad Request: chat not found")
-    );
+    assert_eq!((status, description(&answer)), (400, "Bad Request: chat not found"));
     let (status, _) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
     assert_eq!(status, 200);
     let (status, _) = api(&server, "getMe", json!({})).await;
@@ -246,20 +204,12 @@ async fn get_updates_holds_until_an_update_arrives_and_offset_confirms() {
     let poll = {
         let url = format!("{}botsandbox-token/getUpdates", server.base_url());
         tokio::spawn(async move {
-            let response = reqwest::Client::new()
-                .post(url)
-                .json(&json!({"timeout": 30}))
-                .send()
-                .await
-                .unwrap();
+            let response = reqwest::Client::new().post(url).json(&json!({"timeout": 30})).send().await.unwrap();
             response.json::<Value>().await.unwrap()
         })
     };
     // The poll is registered once the emulator's poller generation moved.
-    emulator
-        .wait_until(|e| e.shared.read(|s| s.poller_generation) == 1, WAIT)
-        .await
-        .unwrap();
+    emulator.wait_until(|e| e.shared.read(|s| s.poller_generation) == 1, WAIT).await.unwrap();
     emulator.send_text(42, "bonjour");
     let answer = tokio::time::timeout(WAIT, poll).await.unwrap().unwrap();
     let updates = answer["result"].as_array().unwrap();
@@ -279,21 +229,10 @@ async fn a_second_get_updates_terminates_the_first_with_409() {
     let (emulator, server) = start().await;
     let url = format!("{}botsandbox-token/getUpdates", server.base_url());
     let first = tokio::spawn(async move {
-        let response = reqwest::Client::new()
-            .post(url)
-            .json(&json!({"timeout": 30}))
-            .send()
-            .await
-            .unwrap();
-        (
-            response.status().as_u16(),
-            response.json::<Value>().await.unwrap(),
-        )
+        let response = reqwest::Client::new().post(url).json(&json!({"timeout": 30})).send().await.unwrap();
+        (response.status().as_u16(), response.json::<Value>().await.unwrap())
     });
-    emulator
-        .wait_until(|e| e.shared.read(|s| s.poller_generation) == 1, WAIT)
-        .await
-        .unwrap();
+    emulator.wait_until(|e| e.shared.read(|s| s.poller_generation) == 1, WAIT).await.unwrap();
     let (status, _) = api(&server, "getUpdates", json!({"timeout": 0})).await;
     assert_eq!(status, 200);
     let (status, answer) = tokio::time::timeout(WAIT, first).await.unwrap().unwrap();
@@ -316,14 +255,8 @@ async fn shutting_down_ends_pending_long_polls() {
             .await
             .unwrap()
     });
-    emulator
-        .wait_until(|e| e.shared.read(|s| s.poller_generation) == 1, WAIT)
-        .await
-        .unwrap();
-    tokio::time::timeout(WAIT, server.shutdown())
-        .await
-        .unwrap()
-        .unwrap();
+    emulator.wait_until(|e| e.shared.read(|s| s.poller_generation) == 1, WAIT).await.unwrap();
+    tokio::time::timeout(WAIT, server.shutdown()).await.unwrap().unwrap();
     let answer = tokio::time::timeout(WAIT, poll).await.unwrap().unwrap();
     assert_eq!(answer["result"], json!([]));
 }
@@ -347,22 +280,10 @@ async fn edits_follow_telegrams_rules() {
         description(&answer),
         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
     );
-    let (_, answer) = api(
-        &server,
-        "editMessageText",
-        json!({"chat_id": 42, "message_id": 999, "text": "x"}),
-    )
-    .await;
-    assert_eq!(
-        description(&answer),
-        "Bad Request: message to edit not found"
-    );
-    let (_, answer) = api(
-        &server,
-        "editMessageText",
-        json!({"chat_id": 42, "message_id": user_message, "text": "x"}),
-    )
-    .await;
+    let (_, answer) = api(&server, "editMessageText", json!({"chat_id": 42, "message_id": 999, "text": "x"})).await;
+    assert_eq!(description(&answer), "Bad Request: message to edit not found");
+    let (_, answer) =
+        api(&server, "editMessageText", json!({"chat_id": 42, "message_id": user_message, "text": "x"})).await;
     assert_eq!(description(&answer), "Bad Request: message can't be edited");
 
     // Same text without the keyboard: a change (Telegram drops the keyboard).
@@ -392,23 +313,10 @@ async fn edits_follow_telegrams_rules() {
     .await;
     assert_eq!(status, 400);
 
-    let (status, _) = api(
-        &server,
-        "deleteMessage",
-        json!({"chat_id": 42, "message_id": id}),
-    )
-    .await;
+    let (status, _) = api(&server, "deleteMessage", json!({"chat_id": 42, "message_id": id})).await;
     assert_eq!(status, 200);
-    let (_, answer) = api(
-        &server,
-        "deleteMessage",
-        json!({"chat_id": 42, "message_id": id}),
-    )
-    .await;
-    assert_eq!(
-        description(&answer),
-        "Bad Request: message to delete not found"
-    );
+    let (_, answer) = api(&server, "deleteMessage", json!({"chat_id": 42, "message_id": id})).await;
+    assert_eq!(description(&answer), "Bad Request: message to delete not found");
     assert!(emulator.bot_messages(42).is_empty());
 }
 
@@ -416,18 +324,11 @@ async fn edits_follow_telegrams_rules() {
 async fn callback_queries_are_checked_answered_once_and_tracked() {
     let (emulator, server) = start().await;
     emulator.send_text(42, "/start");
-    let (_, sent) = api(
-        &server,
-        "sendMessage",
-        json!({"chat_id": 42, "text": "Choisir", "reply_markup": keyboard("ok")}),
-    )
-    .await;
+    let (_, sent) =
+        api(&server, "sendMessage", json!({"chat_id": 42, "text": "Choisir", "reply_markup": keyboard("ok")})).await;
     let id = i32::try_from(sent["result"]["message_id"].as_i64().unwrap()).unwrap();
 
-    assert!(matches!(
-        emulator.press_button(42, id, "forged"),
-        Err(EmulatorError::NoSuchButton { .. })
-    ));
+    assert!(matches!(emulator.press_button(42, id, "forged"), Err(EmulatorError::NoSuchButton { .. })));
     let query = emulator.press_button(42, id, "ok").unwrap();
     let stale = emulator.press_raw(42, 12345, "old");
     assert_eq!(emulator.pending_callbacks(), vec![query.clone(), stale]);
@@ -444,12 +345,7 @@ async fn callback_queries_are_checked_answered_once_and_tracked() {
     )
     .await;
     assert_eq!(status, 200);
-    let (status, answer) = api(
-        &server,
-        "answerCallbackQuery",
-        json!({"callback_query_id": query}),
-    )
-    .await;
+    let (status, answer) = api(&server, "answerCallbackQuery", json!({"callback_query_id": query})).await;
     assert_eq!(status, 400);
     assert_eq!(
         description(&answer),
@@ -457,11 +353,7 @@ async fn callback_queries_are_checked_answered_once_and_tracked() {
     );
     assert_eq!(
         emulator.callback_answers(),
-        vec![CallbackAnswer {
-            callback_query_id: query,
-            text: Some("C'est noté".to_owned()),
-            show_alert: true,
-        }]
+        vec![CallbackAnswer { callback_query_id: query, text: Some("C'est noté".to_owned()), show_alert: true }]
     );
     assert_eq!(emulator.pending_callbacks().len(), 1);
 }
@@ -469,13 +361,9 @@ async fn callback_queries_are_checked_answered_once_and_tracked() {
 #[tokio::test]
 async fn commands_are_stored_per_scope_and_language() {
     let (emulator, server) = start().await;
-    let commands = json!([{"command": "start", "description": "Commencer"}, {"command": "aide", "description": "Aide"}]);
-    let (status, _) = api(
-        &server,
-        "setMyCommands",
-        json!({"commands": commands, "language_code": "fr"}),
-    )
-    .await;
+    let commands =
+        json!([{"command": "start", "description": "Commencer"}, {"command": "aide", "description": "Aide"}]);
+    let (status, _) = api(&server, "setMyCommands", json!({"commands": commands, "language_code": "fr"})).await;
     assert_eq!(status, 200);
     let (status, _) = api(
         &server,
@@ -486,19 +374,12 @@ async fn commands_are_stored_per_scope_and_language() {
     assert_eq!(status, 200);
     let (_, answer) = api(&server, "getMyCommands", json!({"language_code": "fr"})).await;
     assert_eq!(answer["result"], commands);
-    let (_, answer) = api(
-        &server,
-        "setMyCommands",
-        json!({"commands": [{"command": "Bad-Name", "description": "x"}]}),
-    )
-    .await;
+    let (_, answer) =
+        api(&server, "setMyCommands", json!({"commands": [{"command": "Bad-Name", "description": "x"}]})).await;
     assert_eq!(description(&answer), "Bad Request: BOT_COMMAND_INVALID");
     let sets = emulator.commands();
     assert_eq!(sets.len(), 2);
-    assert_eq!(
-        sets[0].commands[0],
-        ("start".to_owned(), "Commencer".to_owned())
-    );
+    assert_eq!(sets[0].commands[0], ("start".to_owned(), "Commencer".to_owned()));
     assert_eq!(sets[1].scope, json!({"type": "chat", "chat_id": 1}));
     let (status, _) = api(&server, "deleteMyCommands", json!({"language_code": "fr"})).await;
     assert_eq!(status, 200);
@@ -513,12 +394,7 @@ async fn form_bodies_and_case_insensitive_methods_are_accepted() {
     let markup = keyboard("x").to_string();
     let response = reqwest::Client::new()
         .post(url)
-        .form(&[
-            ("chat_id", "42"),
-            ("text", "*gras*"),
-            ("parse_mode", "MarkdownV2"),
-            ("reply_markup", markup.as_str()),
-        ])
+        .form(&[("chat_id", "42"), ("text", "*gras*"), ("parse_mode", "MarkdownV2"), ("reply_markup", markup.as_str())])
         .send()
         .await
         .unwrap();
@@ -537,46 +413,25 @@ async fn the_journal_records_every_call_as_sent() {
     api(&server, "SendMessage", json!({"chat_id": 42, "text": ""})).await;
     let journal = emulator.journal();
     assert_eq!(journal.len(), 2);
-    assert_eq!(
-        (
-            journal[0].seq,
-            journal[0].method.as_str(),
-            journal[0].status
-        ),
-        (1, "GetMe", 200)
-    );
+    assert_eq!((journal[0].seq, journal[0].method.as_str(), journal[0].status), (1, "GetMe", 200));
     assert!(journal[1].is("sendmessage"));
     assert_eq!(journal[1].chat_id, Some(42));
     assert_eq!(journal[1].params["text"], "");
-    assert_eq!(
-        journal[1].error.as_deref(),
-        Some("Bad Request: message text is empty")
-    );
+    assert_eq!(journal[1].error.as_deref(), Some("Bad Request: message text is empty"));
 }
 
 #[tokio::test]
 async fn waits_time_out_with_an_error_and_wake_on_changes() {
     let (emulator, _server) = start().await;
-    let err = emulator
-        .wait_for_bot_messages(42, 1, Duration::from_millis(20))
-        .await
-        .unwrap_err();
+    let err = emulator.wait_for_bot_messages(42, 1, Duration::from_millis(20)).await.unwrap_err();
     assert!(matches!(err, EmulatorError::Timeout { .. }));
     let waiter = {
         let emulator = emulator.clone();
-        tokio::spawn(async move {
-            emulator
-                .wait_until(|e| e.transcript(42).len() == 2, WAIT)
-                .await
-        })
+        tokio::spawn(async move { emulator.wait_until(|e| e.transcript(42).len() == 2, WAIT).await })
     };
     emulator.send_text(42, "un");
     emulator.send_text(42, "deux");
-    tokio::time::timeout(WAIT, waiter)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    tokio::time::timeout(WAIT, waiter).await.unwrap().unwrap().unwrap();
 }
 
 #[tokio::test]
@@ -587,35 +442,16 @@ async fn the_control_api_drives_and_observes_the_emulator() {
     let version = emulator.version();
     let poll = {
         let url = format!("{base}control/state?since={version}&timeout=30");
-        tokio::spawn(async move {
-            reqwest::get(url)
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        })
+        tokio::spawn(async move { reqwest::get(url).await.unwrap().json::<Value>().await.unwrap() })
     };
 
     let user = json!({"id": 42, "first_name": "Marie", "username": "marie"});
-    let response = client
-        .post(format!("{base}control/users"))
-        .json(&user)
-        .send()
-        .await
-        .unwrap();
+    let response = client.post(format!("{base}control/users")).json(&user).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let state = tokio::time::timeout(WAIT, poll).await.unwrap().unwrap();
     assert!(state["version"].as_u64().unwrap() > version);
 
-    let users: Value = client
-        .get(format!("{base}control/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users: Value = client.get(format!("{base}control/users")).send().await.unwrap().json().await.unwrap();
     assert_eq!(users[0]["language_code"], "fr");
 
     let sent: Value = client
@@ -628,28 +464,19 @@ async fn the_control_api_drives_and_observes_the_emulator() {
         .await
         .unwrap();
     assert_eq!(sent["message_id"], 1);
-    client
-        .post(format!("{base}control/users/42/messages"))
-        .json(&json!({"non_text": "sticker"}))
-        .send()
-        .await
-        .unwrap();
-    api(&server, "sendMessage", json!({"chat_id": 42, "text": "<i>Salut</i>", "parse_mode": "HTML", "reply_markup": keyboard("go")})).await;
+    client.post(format!("{base}control/users/42/messages")).json(&json!({"non_text": "sticker"})).send().await.unwrap();
+    api(
+        &server,
+        "sendMessage",
+        json!({"chat_id": 42, "text": "<i>Salut</i>", "parse_mode": "HTML", "reply_markup": keyboard("go")}),
+    )
+    .await;
 
-    let transcript: Value = client
-        .get(format!("{base}control/chats/42/messages"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let transcript: Value =
+        client.get(format!("{base}control/chats/42/messages")).send().await.unwrap().json().await.unwrap();
     assert_eq!(transcript[1]["non_text"], "sticker");
     assert_eq!(transcript[2]["html"], "<i>Salut</i>");
-    assert_eq!(
-        transcript[2]["buttons"],
-        json!([[{"text": "Suivant", "callback_data": "go"}]])
-    );
+    assert_eq!(transcript[2]["buttons"], json!([[{"text": "Suivant", "callback_data": "go"}]]));
 
     let bad = client
         .post(format!("{base}control/users/42/callbacks"))
@@ -659,10 +486,7 @@ async fn the_control_api_drives_and_observes_the_emulator() {
         .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
     let error: Value = bad.json().await.unwrap();
-    assert_eq!(
-        error["error"],
-        "Message 3 in chat 42 has no button with callback data \"nope\"."
-    );
+    assert_eq!(error["error"], "Message 3 in chat 42 has no button with callback data \"nope\".");
     let good: Value = client
         .post(format!("{base}control/users/42/callbacks"))
         .json(&json!({"message_id": 3, "data": "go"}))
@@ -674,72 +498,28 @@ async fn the_control_api_drives_and_observes_the_emulator() {
         .unwrap();
     assert!(good["callback_query_id"].is_string());
 
-    client
-        .post(format!("{base}control/users/42/blocked"))
-        .json(&json!({"blocked": true}))
-        .send()
-        .await
-        .unwrap();
+    client.post(format!("{base}control/users/42/blocked")).json(&json!({"blocked": true})).send().await.unwrap();
     let (status, _) = api(&server, "sendMessage", json!({"chat_id": 42, "text": "x"})).await;
     assert_eq!(status, 403);
 
     let fault = json!({"method": "getMe", "kind": {"type": "too_many_requests", "retry_after": 7}});
-    client
-        .post(format!("{base}control/faults"))
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
+    client.post(format!("{base}control/faults")).json(&fault).send().await.unwrap();
     let (status, answer) = api(&server, "getMe", json!({})).await;
-    assert_eq!(
-        (status, answer["parameters"]["retry_after"].as_u64()),
-        (429, Some(7))
-    );
-    client
-        .post(format!("{base}control/faults"))
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
-    client
-        .delete(format!("{base}control/faults"))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!((status, answer["parameters"]["retry_after"].as_u64()), (429, Some(7)));
+    client.post(format!("{base}control/faults")).json(&fault).send().await.unwrap();
+    client.delete(format!("{base}control/faults")).send().await.unwrap();
     assert!(emulator.pending_faults().is_empty());
 
-    let response = client
-        .put(format!("{base}control/rate-limit"))
-        .json(&json!({"global_per_second": 5}))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        client.put(format!("{base}control/rate-limit")).json(&json!({"global_per_second": 5})).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    let invalid = client
-        .post(format!("{base}control/faults"))
-        .body("{")
-        .send()
-        .await
-        .unwrap();
+    let invalid = client.post(format!("{base}control/faults")).body("{").send().await.unwrap();
     assert_eq!(invalid.status().as_u16(), 400);
 
-    let journal: Value = client
-        .get(format!("{base}control/journal"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let journal: Value = client.get(format!("{base}control/journal")).send().await.unwrap().json().await.unwrap();
     assert!(journal.as_array().unwrap().len() >= 3);
-    let answers: Value = client
-        .get(format!("{base}control/callback-answers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answers: Value =
+        client.get(format!("{base}control/callback-answers")).send().await.unwrap().json().await.unwrap();
     assert_eq!(answers, json!([]));
 }
 
@@ -760,56 +540,32 @@ async fn teloxide_reads_answers_and_maps_errors() {
         .await
         .unwrap();
     assert_eq!(sent.text(), Some("Bonjour & bienvenue"));
-    assert_eq!(
-        emulator.bot_messages(42)[0].entities,
-        vec![Entity::new(EntityKind::Bold, 0, 7)]
-    );
+    assert_eq!(emulator.bot_messages(42)[0].entities, vec![Entity::new(EntityKind::Bold, 0, 7)]);
 
     let same = bot
         .edit_message_text(chat, sent.id, "<b>Bonjour</b> &amp; bienvenue")
         .parse_mode(TgParseMode::Html)
         .reply_markup(keyboard)
         .await;
-    assert!(
-        matches!(same, Err(RequestError::Api(ApiError::MessageNotModified))),
-        "{same:?}"
-    );
+    assert!(matches!(same, Err(RequestError::Api(ApiError::MessageNotModified))), "{same:?}");
 
     let query = emulator.press_button(42, sent.id.0, "next").unwrap();
-    bot.answer_callback_query(teloxide::types::CallbackQueryId(query))
-        .text("OK")
-        .await
-        .unwrap();
+    bot.answer_callback_query(teloxide::types::CallbackQueryId(query)).text("OK").await.unwrap();
     assert_eq!(emulator.callback_answers()[0].text.as_deref(), Some("OK"));
 
-    emulator.inject_fault(
-        Fault::new(FaultKind::TooManyRequests { retry_after: 3 }).on_method("SendMessage"),
-    );
+    emulator.inject_fault(Fault::new(FaultKind::TooManyRequests { retry_after: 3 }).on_method("SendMessage"));
     let limited = bot.send_message(chat, "x").await;
-    assert!(
-        matches!(limited, Err(RequestError::RetryAfter(secs)) if secs.seconds() == 3),
-        "{limited:?}"
-    );
+    assert!(matches!(limited, Err(RequestError::RetryAfter(secs)) if secs.seconds() == 3), "{limited:?}");
 
     emulator.set_blocked(42, true);
     let blocked = bot.send_message(chat, "x").await;
-    assert!(
-        matches!(blocked, Err(RequestError::Api(ApiError::BotBlocked))),
-        "{blocked:?}"
-    );
+    assert!(matches!(blocked, Err(RequestError::Api(ApiError::BotBlocked))), "{blocked:?}");
 
     let unknown = bot.send_message(ChatId(7), "x").await;
-    assert!(
-        matches!(unknown, Err(RequestError::Api(ApiError::ChatNotFound))),
-        "{unknown:?}"
-    );
+    assert!(matches!(unknown, Err(RequestError::Api(ApiError::ChatNotFound))), "{unknown:?}");
 
-    bot.set_my_commands([teloxide::types::BotCommand::new("start", "Commencer")])
-        .await
-        .unwrap();
-    bot.send_chat_action(ChatId(7), teloxide::types::ChatAction::Typing)
-        .await
-        .unwrap_err();
+    bot.set_my_commands([teloxide::types::BotCommand::new("start", "Commencer")]).await.unwrap();
+    bot.send_chat_action(ChatId(7), teloxide::types::ChatAction::Typing).await.unwrap_err();
     let info = bot.get_chat(chat).await.unwrap();
     assert_eq!(info.id, chat);
 }
@@ -844,31 +600,20 @@ async fn a_webhook_receives_updates_instead_of_get_updates() {
     let (sender, mut received) = tokio::sync::mpsc::unbounded_channel::<(Option<String>, Value)>();
     let receiver = axum::Router::new().route(
         "/hook",
-        axum::routing::post(
-            move |headers: axum::http::HeaderMap, axum::Json(update): axum::Json<Value>| {
-                let sender = sender.clone();
-                async move {
-                    let secret = headers
-                        .get("X-Telegram-Bot-Api-Secret-Token")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    let _ = sender.send((secret, update));
-                }
-            },
-        ),
+        axum::routing::post(move |headers: axum::http::HeaderMap, axum::Json(update): axum::Json<Value>| {
+            let sender = sender.clone();
+            async move {
+                let secret =
+                    headers.get("X-Telegram-Bot-Api-Secret-Token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let _ = sender.send((secret, update));
+            }
+        }),
     );
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
     let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, receiver).await });
 
-    let (status, _) = api(
-        &server,
-        "setWebhook",
-        json!({"url": hook_url, "secret_token": "s3cret"}),
-    )
-    .await;
+    let (status, _) = api(&server, "setWebhook", json!({"url": hook_url, "secret_token": "s3cret"})).await;
     assert_eq!(status, 200);
     let (_, info) = api(&server, "getWebhookInfo", json!({})).await;
     assert_eq!(info["result"]["url"], hook_url);
@@ -876,20 +621,29 @@ async fn a_webhook_receives_updates_instead_of_get_updates() {
     assert_eq!(status, 409);
 
     emulator.send_text(42, "via webhook");
-    let (secret, update) = tokio::time::timeout(WAIT, received.recv())
-        .await
-        .unwrap()
-        .unwrap();
+    let (secret, update) = tokio::time::timeout(WAIT, received.recv()).await.unwrap().unwrap();
     assert_eq!(secret.as_deref(), Some("s3cret"));
     assert_eq!(update["message"]["text"], "via webhook");
-    emulator
-        .wait_until(|e| e.pending_update_count() == 0, WAIT)
-        .await
-        .unwrap();
+    emulator.wait_until(|e| e.pending_update_count() == 0, WAIT).await.unwrap();
 
     let (status, _) = api(&server, "deleteWebhook", json!({})).await;
     assert_eq!(status, 200);
     emulator.send_text(42, "polled");
     let (_, updates) = api(&server, "getUpdates", json!({})).await;
     assert_eq!(updates["result"][0]["message"]["text"], "polled");
+}
+
+#[tokio::test]
+async fn the_bots_throttled_stack_sends_and_reads_forbidden_faults() {
+    use teloxide::adaptors::throttle::Limits;
+    let (emulator, server) = start().await;
+    let bot = Bot::new("sandbox-token").set_api_url(server.api_url()).throttle(Limits::default());
+    emulator.send_text(42, "/start");
+    let sent = bot.send_message(ChatId(42), "<i>ok</i>").parse_mode(TgParseMode::Html).await.unwrap();
+    assert_eq!(sent.text(), Some("ok"));
+
+    emulator
+        .inject_fault(Fault::new(FaultKind::Forbidden { description: "user is deactivated".to_owned() }).for_chat(42));
+    let gone = bot.send_message(ChatId(42), "x").await;
+    assert!(matches!(gone, Err(RequestError::Api(ApiError::UserDeactivated))), "{gone:?}");
 }

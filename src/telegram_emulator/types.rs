@@ -99,11 +99,7 @@ pub struct Entity {
 impl Entity {
     #[must_use]
     pub fn new(kind: EntityKind, offset: usize, length: usize) -> Self {
-        Self {
-            kind,
-            offset,
-            length,
-        }
+        Self { kind, offset, length }
     }
 
     /// UTF-16 offset just past the entity.
@@ -330,11 +326,8 @@ mod tests {
 
     #[test]
     fn me_json_is_read_by_teloxide() {
-        let bot = BotIdentity {
-            id: 7,
-            username: "accelerateur_bot".to_owned(),
-            first_name: "Accélérateur".to_owned(),
-        };
+        let bot =
+            BotIdentity { id: 7, username: "accelerateur_bot".to_owned(), first_name: "Accélérateur".to_owned() };
         let me: teloxide::types::Me = serde_json::from_value(bot.me_json()).unwrap();
         assert_eq!(me.username(), "accelerateur_bot");
         assert!(me.user.is_bot);
@@ -346,46 +339,28 @@ mod tests {
         assert_eq!(u.language_code.as_deref(), Some("fr"));
         let c: teloxide::types::Chat = serde_json::from_value(chat_json(&user())).unwrap();
         assert!(c.is_private());
-        let full: teloxide::types::ChatFullInfo =
-            serde_json::from_value(chat_full_info_json(&user())).unwrap();
+        let full: teloxide::types::ChatFullInfo = serde_json::from_value(chat_full_info_json(&user())).unwrap();
         assert_eq!(full.id.0, 42);
     }
 
     #[test]
     fn entities_serialise_like_telegram() {
-        let e = Entity::new(
-            EntityKind::TextLink {
-                url: "https://a.fr/".to_owned(),
-            },
-            1,
-            2,
-        );
+        let e = Entity::new(EntityKind::TextLink { url: "https://a.fr/".to_owned() }, 1, 2);
         assert_eq!(
             serde_json::to_value(&e).unwrap(),
             json!({"type":"text_link","url":"https://a.fr/","offset":1,"length":2})
         );
         let pre = Entity::new(EntityKind::Pre { language: None }, 0, 3);
-        assert_eq!(
-            serde_json::to_value(&pre).unwrap(),
-            json!({"type":"pre","offset":0,"length":3})
-        );
-        let t: teloxide::types::MessageEntity =
-            serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
+        assert_eq!(serde_json::to_value(&pre).unwrap(), json!({"type":"pre","offset":0,"length":3}));
+        let t: teloxide::types::MessageEntity = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
         assert_eq!(t.offset, 1);
     }
 
     #[test]
     fn buttons_serialise_like_telegram() {
-        let b = Button {
-            text: "Go".to_owned(),
-            kind: ButtonKind::Callback("x".to_owned()),
-        };
-        assert_eq!(
-            serde_json::to_value(&b).unwrap(),
-            json!({"text":"Go","callback_data":"x"})
-        );
-        let u: Button =
-            serde_json::from_value(json!({"text":"Site","url":"https://a.fr"})).unwrap();
+        let b = Button { text: "Go".to_owned(), kind: ButtonKind::Callback("x".to_owned()) };
+        assert_eq!(serde_json::to_value(&b).unwrap(), json!({"text":"Go","callback_data":"x"}));
+        let u: Button = serde_json::from_value(json!({"text":"Site","url":"https://a.fr"})).unwrap();
         assert_eq!(u.kind, ButtonKind::Url("https://a.fr".to_owned()));
         let markup: teloxide::types::InlineKeyboardMarkup =
             serde_json::from_value(inline_keyboard_json(&[vec![b, u]])).unwrap();
