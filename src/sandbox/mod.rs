@@ -73,7 +73,13 @@ impl SandboxOptions {
     /// Resolves the command line and the environment; `DATABASE_URL` is ignored unless `--database-url` is given.
     pub fn from_cli(args: &SandboxArgs, source: &impl Source) -> Result<Self, ConfigError> {
         let common = CommonSettings::from_source(&WithoutDatabaseUrl(source))?;
-        let database = args.database_url.as_deref().map(DatabaseUrl::parse).transpose()?;
+        let database =
+            args.database_url.as_deref().map(DatabaseUrl::parse).transpose().map_err(|error| match error {
+                ConfigError::Invalid { expected, got, .. } => {
+                    ConfigError::Invalid { variable: "--database-url", expected, got }
+                }
+                other => other,
+            })?;
         Ok(Self { host: args.host, port: args.port, data_dir: args.data_dir.clone(), database, common })
     }
 
@@ -359,6 +365,18 @@ mod tests {
                 .unwrap();
         assert!(options.database.is_none());
         assert_eq!(options.common.faq_dir, PathBuf::from("f"));
+    }
+
+    #[test]
+    fn a_bad_database_url_names_the_flag() {
+        let args = SandboxArgs {
+            port: 0,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            data_dir: PathBuf::from("d"),
+            database_url: Some("nope".to_owned()),
+        };
+        let error = SandboxOptions::from_cli(&args, &[]).unwrap_err();
+        assert!(error.to_string().starts_with("--database-url is invalid"), "{error}");
     }
 
     #[test]

@@ -61,6 +61,7 @@ const state = {
   seen: new Map(), // user id -> number of bot messages already seen
   rendered: new Map(), // message id -> { sig, node } for the displayed chat
   renderedFor: null,
+  chipShownFor: null,
   typing: null, // { user, botCount, until }
   pendingAnswers: new Set(), // callback query ids whose answer text is still to show
 };
@@ -176,8 +177,12 @@ function renderIdentities() {
     return chip;
   });
   nav.replaceChildren(...nodes);
+  // Bring the selected chip into view when the selection changes, not on every update.
   const selected = nav.querySelector('[aria-selected="true"]');
-  if (selected) selected.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  if (selected && state.chipShownFor !== state.current) {
+    selected.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    state.chipShownFor = state.current;
+  }
 }
 
 // "Nadia (formatrice)" is shown as "Nadia" over her role line, which already says it.
@@ -347,7 +352,8 @@ function select(id) {
   state.current = id;
   history.replaceState(null, '', `#${id}`);
   render();
-  $('#message').focus({ preventScroll: true });
+  // With a mouse, keep typing; on a touch screen, do not pop the keyboard up on every switch.
+  if (window.matchMedia('(pointer: fine)').matches) $('#message').focus({ preventScroll: true });
 }
 
 async function sendText(raw) {
