@@ -379,6 +379,44 @@ mod tests {
         assert!(error.to_string().starts_with("--database-url is invalid"), "{error}");
     }
 
+    /// The whole wiring without a browser: page, personas, control API and the real bot behind one port.
+    #[tokio::test]
+    async fn one_server_serves_the_page_the_emulator_and_the_bot() {
+        let data = tempfile::tempdir().unwrap();
+        let mut common = CommonSettings::from_source(&[]).unwrap();
+        common.faq_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let options = SandboxOptions { port: 0, data_dir: data.path().join("nested"), ..SandboxOptions::new(common) };
+        let sandbox = spawn(options).await.unwrap();
+        let base = sandbox.base_url().clone();
+        let http = reqwest::Client::new();
+
+        let page = http.get(base.clone()).send().await.unwrap();
+        assert!(page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src 'self'"));
+        assert!(page.text().await.unwrap().contains("assets/app.js"));
+        let script = http.get(base.join("assets/app.js").unwrap()).send().await.unwrap();
+        assert_eq!(script.headers()[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+        let personas: serde_json::Value =
+            http.get(base.join("sandbox/personas").unwrap()).send().await.unwrap().json().await.unwrap();
+        assert_eq!(personas[0]["detail"], "boulangère");
+        let users: serde_json::Value =
+            http.get(base.join("control/users").unwrap()).send().await.unwrap().json().await.unwrap();
+        assert_eq!(users.as_array().map(Vec::len), Some(PERSONAS.len()));
+
+        http.post(base.join("control/users/1001/messages").unwrap())
+            .json(&serde_json::json!({ "text": "/start" }))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+        let replies = sandbox.emulator().wait_for_bot_messages(1001, 1, Duration::from_secs(10)).await.unwrap();
+        assert!(replies[0].text.contains("Camille") && !replies[0].buttons.is_empty(), "{:?}", replies[0]);
+        assert!(data.path().join("nested/sandbox.db").exists());
+
+        tokio::time::timeout(Duration::from_secs(10), sandbox.shutdown()).await.unwrap().unwrap();
+        assert!(http.get(base).send().await.is_err(), "the server is stopped");
+    }
+
     #[test]
     fn a_wildcard_host_is_opened_through_loopback() {
         let url = page_url("0.0.0.0:8080".parse().unwrap()).unwrap();
