@@ -2,8 +2,8 @@
 //!
 //! One story, as a visitor would try the bot on a phone (360 × 740): pick an identity, start, press the menu's
 //! buttons, ask a question, then check what must never break (no raw HTML injected, empty input ignored,
-//! unread badges, staff identities, the non-text reply, no horizontal scrolling). It ends with a screenshot,
-//! `tests/screenshots/sandbox.png`, shown in the README.
+//! unread badges, a staff command from the "/" menu, the non-text reply, no horizontal scrolling). It ends with a
+//! screenshot, `tests/screenshots/sandbox.png`, shown in the README.
 //!
 //! Needs `/usr/bin/chromedriver` and `/usr/bin/chromium` (Debian: `apt-get install -y chromium chromium-driver`).
 //! Without them the test prints a note and passes, unless `CI` is set: in CI it must run.
@@ -151,9 +151,11 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     page.eval("document.querySelector('.identity[data-user-id=\"1002\"]').click()").await?;
     page.wait_for("badge cleared", "!document.querySelector('.identity[data-user-id=\"1002\"] .badge')").await?;
 
-    // The trainer may use the staff commands.
+    // The trainer finds the staff commands in the "/" menu, and may use them.
     page.eval("document.querySelector('.identity[data-user-id=\"9002\"]').click()").await?;
-    page.type_and_enter("/stats").await?;
+    page.click("#open-commands").await?;
+    page.wait_for("the command menu", "!document.querySelector('#commands').hidden").await?;
+    page.click("#commands [data-command=stats]").await?;
     page.wait_for("the stats", "document.querySelectorAll('.msg.bot[data-message-id]').length > 0").await?;
     let reply = page.eval(&format!("return {LAST_BOT}.textContent")).await?;
     assert!(!reply.to_string().contains("réservée"), "a trainer must not be refused /stats: {reply}");

@@ -15,10 +15,11 @@ const STRINGS = {
     botName: 'Accélérateur',
     botStatus: 'bot · bac à sable',
     offline: 'hors ligne',
-    placeholder: 'Écrivez un message…',
+    placeholder: 'Votre message…',
     send: 'Envoyer',
     sendSticker: 'Envoyer un autocollant',
     sendPhoto: 'Envoyer une photo',
+    commands: 'Commandes du bot',
     emptyTitle: 'Pas encore de message',
     emptyHint: 'Essayez le bot comme dans Telegram : démarrez, puis posez une question.',
     startButton: 'Démarrer',
@@ -64,6 +65,8 @@ const state = {
   chipShownFor: null,
   typing: null, // { user, botCount, until }
   pendingAnswers: new Set(), // callback query ids whose answer text is still to show
+  commandSets: [], // the bot's setMyCommands lists, by scope and language
+  commandsOpen: false, // the "/" menu was opened with its button (else it follows what is typed)
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -117,6 +120,7 @@ async function refresh() {
     users.map((user) => apiGet(`control/chats/${user.id}/messages`).then((p) => listOf(p, 'messages')).catch(() => [])),
   );
   state.users = users;
+  state.commandSets = listOf(await apiGet('control/commands').catch(() => []), 'commands');
   users.forEach((user, index) => {
     state.transcripts.set(user.id, transcripts[index]);
     // History already there when the page opens is not "unread".
@@ -146,6 +150,54 @@ function render() {
   if (state.current !== null) state.seen.set(state.current, botCount(state.current));
   renderIdentities();
   renderTranscript();
+  renderCommands();
+}
+
+// The commands Telegram would list for this chat: its own scope first, then private chats, then the default.
+function commandsFor(id) {
+  const fits = (set) => !set.language_code || set.language_code === LANG;
+  const pick = (test) => state.commandSets.find((set) => fits(set) && test(set.scope || {}));
+  const set =
+    pick((scope) => scope.type === 'chat' && Number(scope.chat_id) === id) ||
+    pick((scope) => scope.type === 'all_private_chats') ||
+    pick((scope) => scope.type === 'default');
+  if (!set) return [];
+  return set.commands.map((entry) =>
+    Array.isArray(entry) ? { command: entry[0], description: entry[1] } : entry,
+  );
+}
+
+// The "/" menu: opened by its button, or while the input holds a command being typed.
+function renderCommands() {
+  const commands = commandsFor(state.current);
+  $('#open-commands').hidden = commands.length === 0;
+  const typed = $('#message').value;
+  const typing = /^\/\S*$/.test(typed);
+  const prefix = typing ? typed.slice(1).toLowerCase() : '';
+  const shown = commands.filter((c) => c.command.toLowerCase().startsWith(prefix));
+  const box = $('#commands');
+  box.hidden = !(state.commandsOpen || typing) || shown.length === 0;
+  box.replaceChildren(
+    ...shown.map((c) => {
+      const item = el(
+        'button',
+        { type: 'button', role: 'option', class: 'command', 'data-command': c.command },
+        el('span', { class: 'command-name' }, `/${c.command}`),
+        el('span', { class: 'command-description' }, c.description),
+      );
+      item.addEventListener('click', () => {
+        closeCommands();
+        $('#message').value = '';
+        sendText(`/${c.command}`);
+      });
+      return item;
+    }),
+  );
+}
+
+function closeCommands() {
+  state.commandsOpen = false;
+  renderCommands();
 }
 
 function describe(user) {
@@ -460,7 +512,16 @@ async function main() {
     const text = input.value;
     if (!text.trim()) return;
     input.value = '';
+    closeCommands();
     if (!(await sendText(text))) input.value = text;
+  });
+  input.addEventListener('input', renderCommands);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') closeCommands();
+  });
+  $('#open-commands').addEventListener('click', () => {
+    state.commandsOpen = !state.commandsOpen;
+    renderCommands();
   });
   $('#send-sticker').addEventListener('click', () => sendNonText('sticker'));
   $('#send-photo').addEventListener('click', () => sendNonText('photo'));
