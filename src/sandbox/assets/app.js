@@ -523,6 +523,9 @@ async function main() {
     state.commandsOpen = !state.commandsOpen;
     renderCommands();
   });
+  document.addEventListener('click', (event) => {
+    if (state.commandsOpen && !event.target.closest('#commands, #open-commands')) closeCommands();
+  });
   $('#send-sticker').addEventListener('click', () => sendNonText('sticker'));
   $('#send-photo').addEventListener('click', () => sendNonText('photo'));
   window.addEventListener('hashchange', () => {
