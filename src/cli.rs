@@ -1,4 +1,4 @@
-//! The command line: `accelerateur [run]`, `migrate`, and the content tools.
+//! The command line: `accelerateur [run]`, `migrate`, `sandbox`, and the content tools.
 
 use std::{net::IpAddr, path::PathBuf};
 
@@ -24,6 +24,39 @@ pub enum CliCommand {
     /// Try the whole bot in a browser, without Telegram: a local web chat page in front of the real bot and a
     /// built-in Bot API emulator (no TELOXIDE_TOKEN needed).
     Sandbox(SandboxArgs),
+    /// Work on the content: check it, calibrate the matcher.
+    Faq {
+        #[command(subcommand)]
+        command: FaqCommand,
+    },
+    /// Show what the matcher does with a question.
+    Ask {
+        /// Read one question per line on stdin and write one JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// The question (omit with --json to read stdin).
+        question: Option<String>,
+    },
+    /// Measure the matcher on `question<TAB>expected` lines (`-` = nothing should be answered).
+    Eval {
+        /// The TSV file (a header line first).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FaqCommand {
+    /// Validate the FAQ, the curriculum and the lexicon; print every problem with its file and entry.
+    Check {
+        /// Content directory (default: ACCEL_FAQ_DIR, else `faq`).
+        dir: Option<PathBuf>,
+    },
+    /// Choose the matcher's thresholds from the content's own variants and the off-topic file.
+    Calibrate {
+        /// Write the chosen thresholds into the content directory.
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 /// `accelerateur sandbox [--port 8080] [--host 127.0.0.1] [--data-dir ./sandbox-data]`.
@@ -48,10 +81,4 @@ impl Cli {
     pub fn command(&self) -> &CliCommand {
         self.command.as_ref().unwrap_or(&CliCommand::Run)
     }
-}
-
-/// Where the FAQ lives unless told otherwise.
-#[must_use]
-pub fn default_faq_dir() -> PathBuf {
-    PathBuf::from("faq")
 }

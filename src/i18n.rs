@@ -13,7 +13,11 @@ use unic_langid::langid;
 use crate::text::{Html, escape};
 
 /// The Fluent sources, in load order. `tests/api/i18n.rs` checks this lists every file of `locales/fr/`.
-pub const SOURCES: &[(&str, &str)] = &[("main.ftl", include_str!("../locales/fr/main.ftl"))];
+pub const SOURCES: &[(&str, &str)] = &[
+    ("main.ftl", include_str!("../locales/fr/main.ftl")),
+    ("questions.ftl", include_str!("../locales/fr/questions.ftl")),
+    ("course.ftl", include_str!("../locales/fr/course.ftl")),
+];
 
 /// The loaded French bundle.
 pub struct Locale {

@@ -11,6 +11,14 @@ pub mod cli;
 pub mod clock;
 /// Typed settings from the environment.
 pub mod config;
+/// The FAQ index and curriculum in force, swapped atomically on reload.
+pub mod content;
+/// Progress through the curriculum (pure functions).
+pub mod course;
+/// Chapters and modules of the training programme, loaded from `faq/curriculum.toml`.
+pub mod curriculum;
+/// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
+pub mod faq;
 /// French messages from Fluent files.
 pub mod i18n;
 /// `accelerateur sandbox`: the bot in a browser chat page, through the Bot API emulator.

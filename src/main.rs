@@ -35,6 +35,20 @@ async fn main() -> ExitCode {
             Ok(options) => sandbox::run(options).await,
             Err(error) => return config_error(&error),
         },
+        content_command => {
+            let settings = match CommonSettings::from_source(&env) {
+                Ok(settings) => settings,
+                Err(error) => return config_error(&error),
+            };
+            return match content::run(content_command, &settings.faq_dir) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,7 +65,7 @@ fn config_error(error: &accelerateur::config::ConfigError) -> ExitCode {
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {
-    tracing::info!(database = %settings.database, "starting");
+    tracing::info!(database = %settings.database, faq = %settings.faq_dir.display(), "starting");
     let app = Application::build(settings, AppClock::system()).await?;
     let token = app.shutdown_token();
     tokio::spawn(async move {
@@ -71,4 +85,55 @@ async fn migrate(settings: CommonSettings) -> anyhow::Result<()> {
     db.close().await;
     eprintln!("migrations applied to {}", settings.database);
     Ok(())
+}
+
+/// The content tools: `faq check`, `faq calibrate`, `ask`, `eval`. `Ok(false)` means "ran, found problems".
+mod content {
+    use std::{io::Write as _, path::Path};
+
+    use accelerateur::{
+        cli::{CliCommand, FaqCommand},
+        faq::{commands, content::FaqContent, index::FaqIndex},
+    };
+
+    pub fn run(command: &CliCommand, faq_dir: &Path) -> anyhow::Result<bool> {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        match command {
+            CliCommand::Faq { command: FaqCommand::Check { dir } } => {
+                commands::check(dir.as_deref().unwrap_or(faq_dir), &mut out)
+            }
+            CliCommand::Faq { command: FaqCommand::Calibrate { write } } => {
+                commands::calibrate(&load(faq_dir)?, faq_dir, *write, &mut out)?;
+                Ok(true)
+            }
+            CliCommand::Ask { json: true, question: None } => {
+                commands::ask_json_lines(&load(faq_dir)?, &mut std::io::stdin().lock(), &mut out)?;
+                Ok(true)
+            }
+            CliCommand::Ask { json, question: Some(question) } => {
+                let index = load(faq_dir)?;
+                if *json {
+                    writeln!(out, "{}", commands::match_json(question, &index.ask(question)))?;
+                } else {
+                    commands::ask(&index, question, &mut out)?;
+                }
+                Ok(true)
+            }
+            CliCommand::Ask { json: false, question: None } => {
+                anyhow::bail!(
+                    "give a question, e.g. accelerateur ask \"frais de port offerts ?\", or --json to read stdin"
+                )
+            }
+            CliCommand::Eval { file } => Ok(commands::eval(&load(faq_dir)?, file, &mut out)?.meets_targets()),
+            CliCommand::Run | CliCommand::Migrate | CliCommand::Sandbox(_) => unreachable!("handled by main"),
+        }
+    }
+
+    fn load(dir: &Path) -> anyhow::Result<FaqIndex> {
+        let content = FaqContent::load_dir(dir).map_err(|errors| {
+            anyhow::anyhow!("{errors}\nrun `accelerateur faq check {}` for details", dir.display())
+        })?;
+        Ok(FaqIndex::build(&content))
+    }
 }

@@ -17,6 +17,7 @@ use url::Url;
 use crate::{
     clock::AppClock,
     config::{RoleSettings, Settings},
+    content::LiveContent,
     storage::{Db, users::Role},
     telegram::{Telegram, Tg, commands, schema::schema},
 };
@@ -27,6 +28,16 @@ pub struct BotConfig {
     pub timezone: jiff::tz::TimeZone,
     pub roles: RoleSettings,
     pub course_url: Url,
+}
+
+impl BotConfig {
+    /// Trainers and admins named by the operator: who is told about forwarded questions.
+    #[must_use]
+    pub fn staff(&self) -> Vec<UserId> {
+        let mut staff = self.roles.trainers.clone();
+        staff.extend(self.roles.admins.iter().filter(|id| !self.roles.trainers.contains(id)));
+        staff
+    }
 }
 
 /// Injected into handlers.
@@ -41,6 +52,9 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the dispatcher.
     pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
+        let content = LiveContent::load(&settings.faq_dir).with_context(|| {
+            format!("invalid content in {} (run `accelerateur faq check`)", settings.faq_dir.display())
+        })?;
         let db = Db::open(&settings.database).await?;
         let mut bot = Bot::new(settings.telegram.token.expose());
         if let Some(url) = settings.telegram.api_url.clone() {
@@ -61,7 +75,7 @@ impl Application {
             course_url: settings.course_url.clone(),
         });
         let dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![Telegram::new(bot, db.clone()), db.clone(), clock, config])
+            .dependencies(dptree::deps![Telegram::new(bot, db.clone()), db.clone(), clock, config, content])
             .default_handler(|update| async move {
                 tracing::debug!(update_id = update.id.0, "update ignored");
             })

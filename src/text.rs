@@ -52,6 +52,23 @@ impl Html {
         Self(parts.join(&escape(separator)))
     }
 
+    /// The text as Telegram will show it (tags removed, entities decoded): what `Message::text()` returns
+    /// for a message sent with this HTML, used to skip edits that would change nothing.
+    #[must_use]
+    pub fn plain_text(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        let mut in_tag = false;
+        for c in self.0.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&").trim().to_owned()
+    }
+
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.trim().is_empty()
@@ -92,6 +109,12 @@ mod tests {
     #[test]
     fn markdown_characters_are_left_alone_in_html() {
         assert_eq!(Html::escape("a_b*c").as_str(), "a_b*c");
+    }
+
+    #[test]
+    fn plain_text_is_what_telegram_shows() {
+        let html = Html::bold("a < b & c").push(&Html::escape(" \"d\""));
+        assert_eq!(html.plain_text(), "a < b & c \"d\"");
     }
 
     #[test]

@@ -15,6 +15,7 @@ menu-webinars = 📅 Webinaires
 menu-reminders = 🔔 Mes rappels
 menu-help = ℹ️ Aide
 menu-back = ⬅️ Menu principal
+menu-resume = ▶️ Reprendre : { $title }
 
 help-text =
     <b>Ce que je sais faire</b>
@@ -23,6 +24,9 @@ help-text =
     🎓 <b>Le parcours de formation</b> : 7 chapitres de vidéos courtes, de la préparation aux premières ventes. /parcours
     📈 <b>Votre progression</b> : les modules vus et le prochain à regarder. /progression
     📅 <b>Les webinaires</b> en direct, chaque jour de semaine à 10 h (heure de Paris). /webinaires
+    📨 <b>Écrire à un formateur</b> : /formateur suivi de votre message.
+
+    🔒 <b>Vos données</b> : /mes_donnees pour les voir, /supprimer_mes_donnees pour tout effacer.
 
     Commandes : /start pour le menu, /aide pour revoir ce message.
 
@@ -47,8 +51,6 @@ reminders-soon =
 
     Les rappels avant chaque webinaire arrivent très bientôt dans le bot. En attendant, le webinaire a lieu chaque jour de semaine à 10 h (heure de Paris).
 
-feature-soon = Cette fonction arrive bientôt.
-
 unknown-command =
     Je ne connais pas cette commande 🤔
 
@@ -68,6 +70,9 @@ cmd-parcours = Parcours de formation
 cmd-progression = Ma progression
 cmd-webinaires = Prochain webinaire
 cmd-rappels = Mes rappels
+cmd-formateur = Écrire à un formateur
+cmd-mes-donnees = Voir et exporter mes données
+cmd-supprimer-mes-donnees = Effacer toutes mes données
 cmd-stats = Statistiques du bot (équipe)
 cmd-sans-reponse = Questions restées sans réponse (équipe)
 cmd-recharger-faq = Recharger la FAQ et le parcours (admin)
@@ -109,3 +114,21 @@ staff-unanswered-title =
     📨 <b>Dernières questions sans réponse</b> ({ $count })
 
 staff-unanswered-none = Aucune question sans réponse pour le moment 🎉
+
+## Données personnelles
+
+privacy-nothing = Je n'ai aucune donnée enregistrée à votre sujet.
+privacy-export-intro =
+    🔒 <b>Vos données</b>
+
+    Voici tout ce que le bot conserve sur vous : votre identifiant Telegram, votre prénom, vos dates de première et dernière visite, votre choix de rappels, vos { $modules } module(s) vus et vos { $questions } question(s) avec la réponse donnée. Rien d'autre : ni numéro de téléphone, ni e-mail.
+
+    Copiez le texte ci-dessous pour le conserver. Pour tout effacer : /supprimer_mes_donnees
+privacy-erase-question =
+    🗑️ <b>Effacer toutes vos données ?</b>
+
+    Votre prénom, votre progression dans le parcours, vos questions et vos préférences seront supprimés définitivement. Vous pourrez revenir quand vous voulez avec /start, en repartant de zéro.
+privacy-erase-confirm = 🗑️ Oui, tout effacer
+privacy-erase-cancel = Non, garder mes données
+privacy-erased = ✅ Toutes vos données ont été effacées. Merci d'avoir suivi le programme ! Pour revenir un jour : /start
+privacy-erase-cancelled = 👍 Rien n'a été effacé.

@@ -3,8 +3,9 @@
 //! [`Db`] wraps one sqlx pool, SQLite or PostgreSQL, chosen by the `DATABASE_URL` scheme. Queries are written once
 //! with `$1` placeholders (both engines accept them) and run on whichever pool is open through [`on_pool!`];
 //! statements whose dialects differ are forked inside the aggregate's file. Timestamps are Unix seconds.
-//! One file per aggregate: [`users`], [`questions`], [`progress`].
+//! One file per aggregate: [`users`], [`questions`], [`progress`], and [`privacy`] (export and erasure).
 
+pub mod privacy;
 pub mod progress;
 pub mod questions;
 pub mod users;

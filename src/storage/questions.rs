@@ -90,9 +90,11 @@ impl Db {
         Ok(changed > 0)
     }
 
-    /// The latest questions the bot could not answer, newest first (forwarded ones included).
+    /// The latest questions the bot could not answer or that merchants passed to a trainer, newest first.
     pub async fn unanswered_questions(&self, limit: i64) -> DbResult<Vec<QuestionRecord>> {
-        let sql = format!("{SELECT_QUESTION} WHERE outcome IN ('fallback', 'suggest') ORDER BY id DESC LIMIT $1");
+        let sql = format!(
+            "{SELECT_QUESTION} WHERE outcome IN ('fallback', 'suggest') OR forwarded_at IS NOT NULL ORDER BY id DESC LIMIT $1"
+        );
         let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
     }

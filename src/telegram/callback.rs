@@ -30,9 +30,10 @@ pub enum CallbackData {
         question_id: i64,
         faq_id: String,
     },
-    /// 👍 / 👎 on the answer to a question.
+    /// 👍 / 👎 on the answer `faq_id` given to question `question_id`.
     Feedback {
         question_id: i64,
+        faq_id: String,
         helpful: bool,
     },
     /// Pass an unanswered question to the trainers.
@@ -46,8 +47,12 @@ pub enum CallbackData {
         chapter_id: String,
         page: u8,
     },
-    /// A module card.
+    /// A module card, in place of the current screen.
     Module {
+        module_id: String,
+    },
+    /// A module card as a new message (from an FAQ answer).
+    OpenModule {
         module_id: String,
     },
     /// Mark a module as seen, then show its card again.
@@ -56,6 +61,10 @@ pub enum CallbackData {
     },
     /// Progress per chapter.
     Progress,
+    /// Erase my data (`true`), or keep it.
+    Erase {
+        confirmed: bool,
+    },
 }
 
 impl CallbackData {
@@ -81,9 +90,10 @@ impl CallbackData {
             ("s", Some(question), Some(faq_id)) => {
                 Self::Suggestion { question_id: parse_id(question)?, faq_id: parse_slug(faq_id)? }
             }
-            ("f", Some(question), Some(vote)) => Self::Feedback {
+            ("f", Some(question), Some(faq_id)) => Self::Feedback {
                 question_id: parse_id(question)?,
-                helpful: match vote {
+                faq_id: parse_slug(faq_id)?,
+                helpful: match parts.next()? {
                     "1" => true,
                     "0" => false,
                     _ => return None,
@@ -95,8 +105,11 @@ impl CallbackData {
                 Self::Chapter { chapter_id: parse_slug(chapter)?, page: page.parse().ok().filter(|p| *p < 100)? }
             }
             ("mod", Some(module), None) => Self::Module { module_id: parse_slug(module)? },
+            ("om", Some(module), None) => Self::OpenModule { module_id: parse_slug(module)? },
             ("seen", Some(module), None) => Self::Seen { module_id: parse_slug(module)? },
             ("prog", None, None) => Self::Progress,
+            ("del", Some("1"), None) => Self::Erase { confirmed: true },
+            ("del", Some("0"), None) => Self::Erase { confirmed: false },
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -119,13 +132,17 @@ impl fmt::Display for CallbackData {
                 write!(f, "m:{item}")
             }
             Self::Suggestion { question_id, faq_id } => write!(f, "s:{question_id}:{faq_id}"),
-            Self::Feedback { question_id, helpful } => write!(f, "f:{question_id}:{}", u8::from(*helpful)),
+            Self::Feedback { question_id, faq_id, helpful } => {
+                write!(f, "f:{question_id}:{faq_id}:{}", u8::from(*helpful))
+            }
             Self::Forward { question_id } => write!(f, "t:{question_id}"),
             Self::Chapters => f.write_str("chs"),
             Self::Chapter { chapter_id, page } => write!(f, "ch:{chapter_id}:{page}"),
             Self::Module { module_id } => write!(f, "mod:{module_id}"),
+            Self::OpenModule { module_id } => write!(f, "om:{module_id}"),
             Self::Seen { module_id } => write!(f, "seen:{module_id}"),
             Self::Progress => f.write_str("prog"),
+            Self::Erase { confirmed } => write!(f, "del:{}", u8::from(*confirmed)),
         }
     }
 }
@@ -151,13 +168,15 @@ mod tests {
         vec![
             CallbackData::Menu(MenuItem::Resume),
             CallbackData::Suggestion { question_id: i64::MAX, faq_id: slug.clone() },
-            CallbackData::Feedback { question_id: i64::MAX, helpful: true },
+            CallbackData::Feedback { question_id: i64::MAX, faq_id: slug.clone(), helpful: true },
             CallbackData::Forward { question_id: i64::MAX },
             CallbackData::Chapters,
             CallbackData::Chapter { chapter_id: slug.clone(), page: 99 },
             CallbackData::Module { module_id: slug.clone() },
+            CallbackData::OpenModule { module_id: slug.clone() },
             CallbackData::Seen { module_id: slug },
             CallbackData::Progress,
+            CallbackData::Erase { confirmed: true },
         ]
     }
 
@@ -172,8 +191,19 @@ mod tests {
 
     #[test]
     fn forged_payloads_are_rejected() {
-        for raw in ["", "m:nope", "s:0:x", "s:12:../etc", "f:1:2", "ch:x:abc", "mod:A", "mod:a:b", "x", &"m".repeat(65)]
-        {
+        for raw in [
+            "",
+            "m:nope",
+            "s:0:x",
+            "s:12:../etc",
+            "f:1:x:2",
+            "f:1:x",
+            "ch:x:abc",
+            "mod:A",
+            "mod:a:b",
+            "x",
+            &"m".repeat(65),
+        ] {
             assert_eq!(CallbackData::parse(raw), None, "{raw}");
         }
     }

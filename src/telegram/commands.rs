@@ -23,6 +23,9 @@ pub enum Command {
     Progression,
     Webinaires,
     Rappels,
+    MesDonnees,
+    SupprimerMesDonnees,
+    Formateur(String),
 }
 
 /// Commands for trainers (and admins).
@@ -49,7 +52,10 @@ pub fn merchant_list() -> Vec<BotCommand> {
         BotCommand::new("progression", tr!("cmd-progression")),
         BotCommand::new("webinaires", tr!("cmd-webinaires")),
         BotCommand::new("rappels", tr!("cmd-rappels")),
+        BotCommand::new("formateur", tr!("cmd-formateur")),
         BotCommand::new("aide", tr!("cmd-aide")),
+        BotCommand::new("mes_donnees", tr!("cmd-mes-donnees")),
+        BotCommand::new("supprimer_mes_donnees", tr!("cmd-supprimer-mes-donnees")),
     ]
 }
 

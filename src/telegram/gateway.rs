@@ -12,7 +12,10 @@ use teloxide::{
     adaptors::Throttle,
     payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters, SendMessageSetters},
     prelude::*,
-    types::{CallbackQueryId, InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode},
+    types::{
+        CallbackQuery, CallbackQueryId, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage, MessageId,
+        ParseMode,
+    },
 };
 
 use crate::{storage::Db, text::Html};
@@ -140,6 +143,33 @@ impl Telegram {
             }
         }
         self.send(chat, text, keyboard).await
+    }
+
+    /// Shows a screen in place of the message a button was pressed on, then answers the press. An edit that would
+    /// change nothing is not sent (Telegram would reject it with "message is not modified").
+    pub async fn replace(
+        &self,
+        query: CallbackQuery,
+        text: Html,
+        keyboard: InlineKeyboardMarkup,
+        notification: Option<String>,
+    ) {
+        match &query.message {
+            Some(MaybeInaccessibleMessage::Regular(message)) => {
+                let unchanged = message.text().map(str::trim) == Some(text.plain_text().as_str())
+                    && message.reply_markup() == Some(&keyboard);
+                if !unchanged {
+                    self.show(message.chat.id, Some(message.id), text, Some(keyboard)).await;
+                }
+            }
+            Some(MaybeInaccessibleMessage::Inaccessible(message)) => {
+                self.send(message.chat.id, text, Some(keyboard)).await;
+            }
+            None => {
+                self.send(ChatId::from(query.from.id), text, Some(keyboard)).await;
+            }
+        }
+        self.answer_callback(query.id, notification).await;
     }
 
     /// Stops the spinner on the button the user pressed, optionally with a short notification.

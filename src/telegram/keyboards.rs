@@ -1,11 +1,22 @@
-//! Inline keyboards shared by several handlers.
+//! Screens shared by several handlers: their text and inline keyboard, built from content and progress.
+//! Nothing here sends; handlers decide whether a screen is a new message or an edit.
+
+use std::collections::HashSet;
 
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use url::Url;
 
 use crate::{
+    course,
+    curriculum::content::{Curriculum, Module, ModuleFormat},
+    faq::{index::FaqIndex, matcher::Candidate},
     telegram::callback::{CallbackData, MenuItem},
-    tr,
+    text::Html,
+    tr, tr_html,
 };
+
+/// A screen: its HTML text and its keyboard.
+pub type Screen = (Html, InlineKeyboardMarkup);
 
 /// A button carrying typed callback data.
 #[must_use]
@@ -13,10 +24,14 @@ pub fn button(label: String, data: &CallbackData) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(label, data.to_string())
 }
 
-/// The main menu: the five entry points of the bot.
+fn row(label: String, data: &CallbackData) -> Vec<InlineKeyboardButton> {
+    vec![button(label, data)]
+}
+
+/// The main menu: the five entry points, plus "Reprendre" when the merchant has a module to resume.
 #[must_use]
-pub fn main_menu() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![
+pub fn main_menu(resume: Option<&Module>) -> InlineKeyboardMarkup {
+    let mut rows = vec![
         vec![
             button(tr!("menu-ask"), &CallbackData::Menu(MenuItem::Ask)),
             button(tr!("menu-course"), &CallbackData::Menu(MenuItem::Course)),
@@ -26,11 +41,245 @@ pub fn main_menu() -> InlineKeyboardMarkup {
             button(tr!("menu-reminders"), &CallbackData::Menu(MenuItem::Reminders)),
         ],
         vec![button(tr!("menu-help"), &CallbackData::Menu(MenuItem::Help))],
-    ])
+    ];
+    if let Some(module) = resume {
+        rows.insert(0, row(tr!("menu-resume", title = module.title), &CallbackData::Menu(MenuItem::Resume)));
+    }
+    InlineKeyboardMarkup::new(rows)
 }
 
 /// A single "back to the main menu" button.
 #[must_use]
 pub fn back_to_menu() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![button(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home))]])
+    InlineKeyboardMarkup::new(vec![row(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home))])
+}
+
+/// An FAQ answer, with 👍 / 👎 (or thanks once voted) and buttons to its related modules.
+#[must_use]
+pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Option<bool>) -> Screen {
+    let Some(entry) = index.entry(faq_id) else { return (tr_html!("menu-expired"), main_menu(None)) };
+    let footer = match vote {
+        None => tr_html!("answer-ask-feedback"),
+        Some(true) => tr_html!("answer-thanks-helpful"),
+        Some(false) => tr_html!("answer-thanks-not-helpful"),
+    };
+    let text = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim())
+        .push(&Html::escape("\n\n"))
+        .push(&footer);
+    let mut rows = Vec::new();
+    match vote {
+        None => rows.push(vec![
+            button(
+                tr!("answer-yes"),
+                &CallbackData::Feedback { question_id, faq_id: faq_id.to_owned(), helpful: true },
+            ),
+            button(
+                tr!("answer-no"),
+                &CallbackData::Feedback { question_id, faq_id: faq_id.to_owned(), helpful: false },
+            ),
+        ]),
+        Some(false) => rows.push(row(tr!("forward-button"), &CallbackData::Forward { question_id })),
+        Some(true) => {}
+    }
+    let curriculum = &index.content().curriculum;
+    for module in entry.modules.iter().filter_map(|id| curriculum.module(id)) {
+        rows.push(row(module_label(module), &CallbackData::OpenModule { module_id: module.id.clone() }));
+    }
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// "Vouliez-vous dire…": up to three questions, and a way out to a trainer.
+#[must_use]
+pub fn suggestions(index: &FaqIndex, question_id: i64, candidates: &[Candidate]) -> Screen {
+    let mut rows: Vec<_> = candidates
+        .iter()
+        .filter_map(|candidate| index.entry(&candidate.id))
+        .map(|entry| row(entry.question.clone(), &CallbackData::Suggestion { question_id, faq_id: entry.id.clone() }))
+        .collect();
+    rows.push(row(tr!("suggest-none"), &CallbackData::Forward { question_id }));
+    (tr_html!("suggest-title"), InlineKeyboardMarkup::new(rows))
+}
+
+/// The honest "je ne sais pas": pass the question to a trainer, or browse the chapters.
+#[must_use]
+pub fn fallback(index: &FaqIndex, question_id: i64) -> Screen {
+    let mut rows = vec![row(tr!("forward-button"), &CallbackData::Forward { question_id })];
+    for chapter in course::chapters(&index.content().curriculum) {
+        let label = tr!("chapter-button", number = u32::from(chapter.number), title = chapter.title);
+        rows.push(row(label, &CallbackData::Chapter { chapter_id: chapter.id.clone(), page: 0 }));
+    }
+    (tr_html!("fallback-text"), InlineKeyboardMarkup::new(rows))
+}
+
+/// A module's button label: "🎬 Title · 4 min" ("✅ " first once seen).
+#[must_use]
+pub fn module_label(module: &Module) -> String {
+    tr!("module-button", title = module.title, minutes = module.minutes)
+}
+
+/// The list of chapters with the merchant's progress.
+#[must_use]
+pub fn chapters_screen(curriculum: &Curriculum, seen: &HashSet<String>) -> Screen {
+    let progress = course::progress(curriculum, seen);
+    let mut rows: Vec<_> = progress
+        .iter()
+        .map(|p| {
+            let label = if p.done > 0 {
+                tr!(
+                    "chapter-progress-done",
+                    number = u32::from(p.chapter.number),
+                    title = p.chapter.title,
+                    done = p.done,
+                    total = p.total
+                )
+            } else {
+                tr!("chapter-progress", number = u32::from(p.chapter.number), title = p.chapter.title, total = p.total)
+            };
+            row(label, &CallbackData::Chapter { chapter_id: p.chapter.id.clone(), page: 0 })
+        })
+        .collect();
+    rows.push(vec![
+        button(tr!("progress-button"), &CallbackData::Progress),
+        button(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home)),
+    ]);
+    let modules = curriculum.modules.len();
+    let seen_count = curriculum.modules.iter().filter(|m| seen.contains(&m.id)).count();
+    let text = tr_html!("course-title", chapters = progress.len(), modules = modules, seen = seen_count);
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// One page of a chapter's modules.
+#[must_use]
+pub fn chapter_screen(
+    curriculum: &Curriculum,
+    chapter_id: &str,
+    page: usize,
+    seen: &HashSet<String>,
+) -> Option<Screen> {
+    let chapter = curriculum.chapter(chapter_id)?;
+    let (page, modules) = course::page(curriculum, &chapter.id, page);
+    let pages = course::page_count(curriculum, &chapter.id);
+    let mut rows: Vec<_> = modules
+        .iter()
+        .map(|module| {
+            let label = if seen.contains(&module.id) {
+                tr!("module-button-seen", title = module.title, minutes = module.minutes)
+            } else {
+                module_label(module)
+            };
+            row(label, &CallbackData::Module { module_id: module.id.clone() })
+        })
+        .collect();
+    let mut navigation = Vec::new();
+    if page > 0 {
+        navigation.push(button(
+            tr!("page-previous"),
+            &CallbackData::Chapter { chapter_id: chapter.id.clone(), page: page as u8 - 1 },
+        ));
+    }
+    if page + 1 < pages {
+        navigation.push(button(
+            tr!("page-next"),
+            &CallbackData::Chapter { chapter_id: chapter.id.clone(), page: page as u8 + 1 },
+        ));
+    }
+    if !navigation.is_empty() {
+        rows.push(navigation);
+    }
+    rows.push(row(tr!("chapters-back"), &CallbackData::Chapters));
+    let all: Vec<&Module> = curriculum.modules_of(&chapter.id).collect();
+    let done = all.iter().filter(|m| seen.contains(&m.id)).count();
+    let text = tr_html!(
+        "chapter-title",
+        number = u32::from(chapter.number),
+        title = chapter.title,
+        summary = chapter.summary,
+        done = done,
+        total = all.len(),
+        page = page + 1,
+        pages = pages
+    );
+    Some((text, InlineKeyboardMarkup::new(rows)))
+}
+
+/// A module card: what it is, a link to watch it, mark as seen, next, back.
+#[must_use]
+pub fn module_screen(curriculum: &Curriculum, module: &Module, seen: &HashSet<String>, course_url: &Url) -> Screen {
+    let chapter_title = curriculum.chapter(&module.chapter).map_or("", |c| c.title.as_str());
+    let (position, size) = course::position_in_chapter(curriculum, module);
+    let format = match module.format {
+        ModuleFormat::Video => tr!("format-video"),
+        ModuleFormat::Tutoriel => tr!("format-tutoriel"),
+        ModuleFormat::Webinaire => tr!("format-webinaire"),
+    };
+    let is_seen = seen.contains(&module.id);
+    let status = if is_seen { tr_html!("module-status-seen") } else { tr_html!("module-status-new") };
+    let text = tr_html!(
+        "module-card",
+        title = module.title,
+        format = format,
+        minutes = module.minutes,
+        summary = module.summary,
+        chapter = chapter_title,
+        position = position,
+        size = size
+    )
+    .push(&Html::escape("\n\n"))
+    .push(&status);
+    let watch = match module.format {
+        ModuleFormat::Video => tr!("module-watch", minutes = module.minutes),
+        ModuleFormat::Tutoriel => tr!("module-open-tutorial", minutes = module.minutes),
+        ModuleFormat::Webinaire => tr!("module-watch-replay", minutes = module.minutes),
+    };
+    let mut rows = vec![vec![InlineKeyboardButton::url(watch, module.link(course_url))]];
+    let mark = if is_seen { tr!("module-already-seen") } else { tr!("module-mark-seen") };
+    rows.push(row(mark, &CallbackData::Seen { module_id: module.id.clone() }));
+    let page = course::page_of(curriculum, module) as u8;
+    let back = button(tr!("module-back"), &CallbackData::Chapter { chapter_id: module.chapter.clone(), page });
+    match course::following(curriculum, &module.id) {
+        Some(next) => {
+            rows.push(vec![back, button(tr!("module-next"), &CallbackData::Module { module_id: next.id.clone() })])
+        }
+        None => rows.push(vec![back]),
+    }
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// Progress per chapter and the next module to watch.
+#[must_use]
+pub fn progress_screen(curriculum: &Curriculum, seen: &HashSet<String>) -> Screen {
+    let lines = course::progress(curriculum, seen).into_iter().map(|p| {
+        let mark = if p.is_complete() {
+            "✅"
+        } else if p.done > 0 {
+            "▶️"
+        } else {
+            "▫️"
+        };
+        tr_html!(
+            "progress-line",
+            mark = mark,
+            number = u32::from(p.chapter.number),
+            title = p.chapter.title,
+            done = p.done,
+            total = p.total
+        )
+    });
+    let mut text = tr_html!("progress-title").push(&Html::join(lines, "\n"));
+    let mut rows = Vec::new();
+    match course::next_to_watch(curriculum, seen) {
+        Some(next) => {
+            text = text.push(&Html::escape("\n\n")).push(&tr_html!("progress-next", title = next.title));
+            rows.push(row(
+                tr!("menu-resume", title = next.title),
+                &CallbackData::Module { module_id: next.id.clone() },
+            ));
+        }
+        None => text = text.push(&Html::escape("\n\n")).push(&tr_html!("progress-finished")),
+    }
+    rows.push(vec![
+        button(tr!("menu-course"), &CallbackData::Chapters),
+        button(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home)),
+    ]);
+    (text, InlineKeyboardMarkup::new(rows))
 }

@@ -14,7 +14,7 @@ use teloxide::{
 use super::{
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    handlers::{fallback, menu, staff},
+    handlers::{admin, course, fallback, menu, privacy, questions, staff},
 };
 use crate::{
     clock::AppClock,
@@ -30,8 +30,11 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![Command::Help].endpoint(menu::help))
         .branch(case![Command::Webinaires].endpoint(menu::webinars))
         .branch(case![Command::Rappels].endpoint(menu::reminders))
-        .branch(case![Command::Parcours].endpoint(menu::course_soon))
-        .branch(case![Command::Progression].endpoint(menu::course_soon));
+        .branch(case![Command::Parcours].endpoint(course::course_command))
+        .branch(case![Command::Progression].endpoint(course::progress_command))
+        .branch(case![Command::Formateur(text)].endpoint(questions::to_trainer))
+        .branch(case![Command::MesDonnees].endpoint(privacy::export))
+        .branch(case![Command::SupprimerMesDonnees].endpoint(privacy::ask_erase));
 
     let staff_commands = teloxide::filter_command::<StaffCommand, _>()
         .branch(
@@ -42,7 +45,9 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .endpoint(fallback::not_allowed);
 
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
-        .branch(dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(menu::course_soon)))
+        .branch(
+            dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content)),
+        )
         .endpoint(fallback::not_allowed);
 
     let messages = Update::filter_message()
@@ -54,10 +59,21 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             dptree::filter(|msg: Message| msg.text().is_some_and(|text| text.starts_with('/')))
                 .endpoint(fallback::unknown_command),
         )
+        .branch(Message::filter_text().endpoint(questions::question))
         .endpoint(fallback::non_text);
 
     let buttons = dptree::filter_map(|query: CallbackQuery| query.data.as_deref().and_then(CallbackData::parse))
-        .branch(case![CallbackData::Menu(item)].endpoint(menu::menu_item));
+        .branch(case![CallbackData::Menu(item)].endpoint(menu::menu_item))
+        .branch(case![CallbackData::Suggestion { question_id, faq_id }].endpoint(questions::suggestion))
+        .branch(case![CallbackData::Feedback { question_id, faq_id, helpful }].endpoint(questions::feedback))
+        .branch(case![CallbackData::Forward { question_id }].endpoint(questions::forward))
+        .branch(case![CallbackData::Chapters].endpoint(course::chapters))
+        .branch(case![CallbackData::Chapter { chapter_id, page }].endpoint(course::chapter))
+        .branch(case![CallbackData::Module { module_id }].endpoint(course::module))
+        .branch(case![CallbackData::OpenModule { module_id }].endpoint(course::open_module))
+        .branch(case![CallbackData::Seen { module_id }].endpoint(course::mark_seen))
+        .branch(case![CallbackData::Progress].endpoint(course::progress))
+        .branch(case![CallbackData::Erase { confirmed }].endpoint(privacy::erase));
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
     dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks)

@@ -1,1 +1,10 @@
+//! The integration tests: one binary, one module per feature. Each test spawns the real bot (`helpers::spawn_app`)
+//! against the Telegram Bot API emulator and a fresh database, SQLite by default, PostgreSQL when
+//! `ACCEL_TEST_POSTGRES` is set (see README), and acts only as Telegram users would.
+
+mod cli;
+mod curriculum;
+mod faq;
+mod foundation;
+mod helpers;
 mod i18n;

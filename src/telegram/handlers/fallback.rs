@@ -20,10 +20,11 @@ pub async fn non_text(tg: Telegram, msg: Message) -> HandlerResult {
 
 /// A button whose data we cannot use (forged, from an older menu): say so and show a fresh menu.
 pub async fn expired_button(tg: Telegram, query: CallbackQuery) -> HandlerResult {
-    tg.answer_callback(query.id.clone(), Some(tr!("menu-expired"))).await;
+    tracing::debug!(data = ?query.data, "stale or unknown button");
     if let Some((chat, _)) = origin(&query) {
-        tg.send(chat, tr_html!("menu-expired"), Some(keyboards::main_menu())).await;
+        tg.send(chat, tr_html!("menu-expired"), Some(keyboards::main_menu(None))).await;
     }
+    tg.answer_callback(query.id, Some(tr!("menu-expired"))).await;
     Ok(())
 }
 

@@ -1,23 +1,41 @@
 //! `/start`, `/aide`, the main menu and its simple entries (ask, webinars, reminders).
 
-use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, Message, MessageId};
+use teloxide::types::{CallbackQuery, ChatId, MaybeInaccessibleMessage, Message, MessageId, UserId};
 
-use super::HandlerResult;
+use super::{HandlerResult, course};
 use crate::{
     clock::AppClock,
+    content::LiveContent,
+    course::next_to_watch,
+    curriculum::content::Module,
     startup::BotSettings,
+    storage::Db,
     telegram::{Telegram, callback::MenuItem, keyboards},
+    text::Html,
     tr_html, webinar,
 };
 
-pub async fn start(tg: Telegram, msg: Message) -> HandlerResult {
-    let first_name = msg.from.as_ref().map_or("", |user| user.first_name.as_str()).to_owned();
-    tg.send(msg.chat.id, tr_html!("start-greeting", first_name = first_name), Some(keyboards::main_menu())).await;
+/// The module to offer under "Reprendre": the next one, once the merchant has started the curriculum.
+async fn resume_module(db: &Db, content: &LiveContent, user: UserId) -> Option<Module> {
+    let seen = db.seen_modules(user).await.ok()?;
+    if seen.is_empty() {
+        return None;
+    }
+    next_to_watch(&content.index().content().curriculum, &seen).cloned()
+}
+
+pub async fn start(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else { return Ok(()) };
+    let resume = resume_module(&db, &content, user.id).await;
+    let text = tr_html!("start-greeting", first_name = user.first_name);
+    tg.send(msg.chat.id, text, Some(keyboards::main_menu(resume.as_ref()))).await;
     Ok(())
 }
 
-pub async fn menu(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("menu-title"), Some(keyboards::main_menu())).await;
+pub async fn menu(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else { return Ok(()) };
+    let resume = resume_module(&db, &content, user.id).await;
+    tg.send(msg.chat.id, tr_html!("menu-title"), Some(keyboards::main_menu(resume.as_ref()))).await;
     Ok(())
 }
 
@@ -39,42 +57,40 @@ pub async fn reminders(tg: Telegram, msg: Message) -> HandlerResult {
 /// A press on one of the main menu's buttons: the screen replaces the menu in the same message.
 pub async fn menu_item(
     tg: Telegram,
+    db: Db,
+    content: LiveContent,
     query: CallbackQuery,
     item: MenuItem,
     settings: BotSettings,
     clock: AppClock,
 ) -> HandlerResult {
-    tg.answer_callback(query.id.clone(), None).await;
-    let Some((chat, message)) = origin(&query) else { return Ok(()) };
     let (text, keyboard) = match item {
-        MenuItem::Home => (tr_html!("menu-title"), keyboards::main_menu()),
+        MenuItem::Course => return course::chapters(tg, db, content, query).await,
+        MenuItem::Resume => return course::resume(tg, db, content, settings, query).await,
+        MenuItem::Home => {
+            let resume = resume_module(&db, &content, query.from.id).await;
+            (tr_html!("menu-title"), keyboards::main_menu(resume.as_ref()))
+        }
         MenuItem::Ask => (tr_html!("ask-prompt"), keyboards::back_to_menu()),
         MenuItem::Webinars => (webinars_text(&settings, &clock), keyboards::back_to_menu()),
         MenuItem::Reminders => (tr_html!("reminders-soon"), keyboards::back_to_menu()),
         MenuItem::Help => (tr_html!("help-text"), keyboards::back_to_menu()),
-        MenuItem::Course | MenuItem::Resume => (tr_html!("feature-soon"), keyboards::back_to_menu()),
     };
-    tg.show(chat, message, text, Some(keyboard)).await;
+    tg.replace(query, text, keyboard, None).await;
     Ok(())
 }
 
-fn webinars_text(settings: &BotSettings, clock: &AppClock) -> crate::text::Html {
+fn webinars_text(settings: &BotSettings, clock: &AppClock) -> Html {
     let next = webinar::next_session(clock.now(), &settings.timezone);
     tr_html!("webinars-text", next_session = webinar::french_date(&next))
 }
 
 /// The chat and message a button was pressed on (the message may be too old for Telegram to send it back).
 #[must_use]
-pub fn origin(query: &CallbackQuery) -> Option<(teloxide::types::ChatId, Option<MessageId>)> {
+pub fn origin(query: &CallbackQuery) -> Option<(ChatId, Option<MessageId>)> {
     match &query.message {
         Some(MaybeInaccessibleMessage::Regular(message)) => Some((message.chat.id, Some(message.id))),
         Some(MaybeInaccessibleMessage::Inaccessible(message)) => Some((message.chat.id, None)),
-        None => Some((teloxide::types::ChatId::from(query.from.id), None)),
+        None => Some((ChatId::from(query.from.id), None)),
     }
-}
-
-/// Entries whose feature is not built yet say so politely.
-pub async fn course_soon(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("feature-soon"), Some(keyboards::main_menu())).await;
-    Ok(())
 }

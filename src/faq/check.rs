@@ -1,0 +1,272 @@
+//! Validation of a content directory: what `accelerateur faq check` reports.
+//!
+//! [`check_dir`] lists every problem at once, each with its file, entry id and an English
+//! sentence: TOML syntax errors (line and column), duplicate or malformed ids, mandatory topics
+//! missing (the list ships in the crate: `faq/topics.tsv`), unknown chapter or a chapter that does
+//! not match its file, fewer than [`MIN_VARIANTS`] variants, empty or too long answers, Telegram
+//! messages over 4096 UTF-16 units, unknown module ids, invalid links, curriculum problems and a
+//! lexicon that does not parse.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::curriculum::content::{ContentError, Curriculum, is_valid_id};
+use crate::faq::content::{FAQ_CHAPTERS, FaqContent, FaqEntry, FaqFile};
+use crate::faq::lexicon::Lexicon;
+use crate::faq::matcher::Thresholds;
+use crate::faq::normalize::Normalizer;
+
+/// Mandatory topics (`id<TAB>chapter<TAB>question`, header line), a copy of the shared list.
+pub const MANDATORY_TOPICS: &str = include_str!("../../faq/topics.tsv");
+pub const MIN_VARIANTS: usize = 4;
+pub const MAX_ANSWER_CHARS: usize = 900;
+pub const MAX_TELEGRAM_UTF16: usize = 4096;
+pub const MAX_QUESTION_CHARS: usize = 100;
+
+/// Every problem in a content directory; empty means the content can be loaded.
+#[must_use]
+pub fn check_dir(dir: &Path) -> Vec<ContentError> {
+    read_dir(dir).1
+}
+
+/// `(id, chapter)` of the mandatory topics.
+#[must_use]
+pub fn mandatory_topics() -> Vec<(&'static str, &'static str)> {
+    MANDATORY_TOPICS
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            Some((cols.next()?.trim(), cols.next()?.trim()))
+        })
+        .filter(|(id, _)| !id.is_empty())
+        .collect()
+}
+
+/// The message the bot sends for an entry, as Telegram HTML.
+#[must_use]
+pub fn rendered_message(entry: &FaqEntry) -> String {
+    format!("<b>{}</b>\n\n{}", escape_html(&entry.question), escape_html(entry.answer.trim()))
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The http(s) links in a text, trailing punctuation removed.
+fn links(text: &str) -> impl Iterator<Item = &str> {
+    text.split_whitespace()
+        .filter_map(|w| w.find("http://").or_else(|| w.find("https://")).map(|i| &w[i..]))
+        .map(|w| w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '»', '"', '\'']))
+}
+
+fn link_is_valid(link: &str) -> bool {
+    match url::Url::parse(link) {
+        Ok(u) => {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| h.contains('.') && !h.starts_with('.'))
+        }
+        Err(_) => false,
+    }
+}
+
+fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<&Curriculum>) -> Vec<ContentError> {
+    let item = Some(format!("entry \"{}\"", entry.id));
+    let err = |m: String| ContentError::new(file, item.clone(), m);
+    let mut errors = Vec::new();
+    if !is_valid_id(&entry.id) {
+        errors.push(err("id must be [a-z0-9-] and at most 40 characters".to_owned()));
+    }
+    if !FAQ_CHAPTERS.contains(&entry.chapter.as_str()) {
+        errors.push(err(format!("unknown chapter \"{}\"", entry.chapter)));
+    } else if entry.chapter != chapter {
+        errors.push(err(format!("chapter \"{}\" does not match the file (expected \"{chapter}\")", entry.chapter)));
+    }
+    if entry.question.trim().is_empty() {
+        errors.push(err("question is empty".to_owned()));
+    } else if entry.question.chars().count() > MAX_QUESTION_CHARS {
+        errors
+            .push(err(format!("question is {} characters (max {MAX_QUESTION_CHARS})", entry.question.chars().count())));
+    }
+    let variants = entry.variants.iter().filter(|v| !v.trim().is_empty()).count();
+    if variants < MIN_VARIANTS {
+        errors.push(err(format!("{variants} variants (min {MIN_VARIANTS})")));
+    }
+    let answer = entry.answer.trim();
+    let chars = answer.chars().count();
+    if answer.is_empty() {
+        errors.push(err("answer is empty".to_owned()));
+    } else if chars > MAX_ANSWER_CHARS {
+        errors.push(err(format!("answer is {chars} characters (max {MAX_ANSWER_CHARS})")));
+    }
+    let utf16 = rendered_message(entry).encode_utf16().count();
+    if utf16 > MAX_TELEGRAM_UTF16 {
+        errors.push(err(format!("rendered Telegram message is {utf16} UTF-16 units (max {MAX_TELEGRAM_UTF16})")));
+    }
+    if let Some(curriculum) = curriculum {
+        for module in &entry.modules {
+            if curriculum.module(module).is_none() {
+                errors.push(err(format!("unknown module \"{module}\"")));
+            }
+        }
+    }
+    if entry.modules.len() > 3 {
+        errors.push(err(format!("{} modules (max 3)", entry.modules.len())));
+    }
+    for link in links(&entry.answer) {
+        if !link_is_valid(link) {
+            errors.push(err(format!("invalid link \"{link}\" in the answer")));
+        }
+    }
+    errors
+}
+
+/// Reads a content directory: the content if every file parsed, and all problems found.
+pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
+    let mut errors = Vec::new();
+    let normalizer = Normalizer::new();
+
+    let curriculum_path = dir.join("curriculum.toml");
+    let (curriculum, curriculum_errors) = Curriculum::load_checked(&curriculum_path);
+    errors.extend(curriculum_errors);
+
+    let lexicon_path = dir.join("lexicon.toml");
+    let lexicon = match std::fs::read_to_string(&lexicon_path) {
+        Ok(text) => match Lexicon::from_toml_str(&text, &normalizer) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                errors.push(ContentError::toml(&lexicon_path, &text, &e));
+                None
+            }
+        },
+        Err(e) => {
+            errors.push(ContentError::new(&lexicon_path, None, format!("cannot read file: {e}")));
+            None
+        }
+    };
+
+    let thresholds_path = dir.join("calibration").join("thresholds.toml");
+    let thresholds = match std::fs::read_to_string(&thresholds_path) {
+        Ok(text) => match toml::from_str::<Thresholds>(&text) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.push(ContentError::toml(&thresholds_path, &text, &e));
+                None
+            }
+        },
+        Err(_) => Some(Thresholds::default()),
+    };
+
+    let mut entries: Vec<FaqEntry> = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut all_parsed = true;
+    for chapter in FAQ_CHAPTERS {
+        let path = dir.join(format!("{chapter}.toml"));
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(ContentError::new(&path, None, format!("cannot read file: {e}")));
+                all_parsed = false;
+                continue;
+            }
+        };
+        let file: FaqFile = match toml::from_str(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(ContentError::toml(&path, &text, &e));
+                all_parsed = false;
+                continue;
+            }
+        };
+        for entry in file.entry {
+            errors.extend(check_entry(&path, chapter, &entry, curriculum.as_ref()));
+            if let Some(first) = seen.get(&entry.id) {
+                errors.push(ContentError::new(
+                    &path,
+                    Some(format!("entry \"{}\"", entry.id)),
+                    format!("duplicate id (first defined in {})", first.display()),
+                ));
+            } else {
+                seen.insert(entry.id.clone(), path.clone());
+            }
+            entries.push(entry);
+        }
+    }
+    if all_parsed {
+        for (id, chapter) in mandatory_topics() {
+            match entries.iter().find(|e| e.id == id) {
+                None => errors.push(ContentError::new(
+                    &dir.join(format!("{chapter}.toml")),
+                    Some(format!("entry \"{id}\"")),
+                    "mandatory topic is missing",
+                )),
+                Some(e) if e.chapter != chapter => errors.push(ContentError::new(
+                    &dir.join(format!("{}.toml", e.chapter)),
+                    Some(format!("entry \"{id}\"")),
+                    format!("mandatory topic belongs to chapter \"{chapter}\""),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+
+    let content = match (all_parsed, curriculum, lexicon, thresholds) {
+        (true, Some(curriculum), Some(lexicon), Some(thresholds)) => {
+            Some(FaqContent { entries, curriculum, lexicon, thresholds })
+        }
+        _ => None,
+    };
+    (content, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(answer: &str) -> FaqEntry {
+        FaqEntry {
+            id: "creer-site".to_owned(),
+            chapter: "boutique".to_owned(),
+            question: "Comment créer un site ?".to_owned(),
+            variants: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            keywords: vec![],
+            answer: answer.to_owned(),
+            modules: vec![],
+        }
+    }
+
+    fn messages(e: &FaqEntry) -> Vec<String> {
+        check_entry(Path::new("faq/boutique.toml"), "boutique", e, None).iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn answers_over_900_characters_are_reported_with_file_and_entry() {
+        let e = entry(&"é".repeat(1023));
+        assert_eq!(messages(&e), ["faq/boutique.toml: entry \"creer-site\": answer is 1023 characters (max 900)"]);
+    }
+
+    #[test]
+    fn links_must_parse_and_trailing_punctuation_is_ignored() {
+        assert!(messages(&entry("Voir https://www.service-public.fr/professionnels.")).is_empty());
+        let errors = messages(&entry("Voir https://exa mple et https://."));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn the_telegram_message_is_measured_after_html_escaping() {
+        let mut e = entry(&"<".repeat(800));
+        e.question = "&".repeat(100);
+        // 800 × "&lt;" + 100 × "&amp;" = 3200 + 500 units, fine.
+        assert!(messages(&e).is_empty());
+        e.answer = "<>".repeat(450);
+        e.question = "&".repeat(100);
+        assert!(messages(&e).iter().any(|m| m.contains("UTF-16")), "{:?}", messages(&e));
+    }
+
+    #[test]
+    fn the_mandatory_topics_ship_in_the_crate() {
+        let topics = mandatory_topics();
+        assert!(topics.len() >= 90);
+        assert!(topics.contains(&("creer-site", "boutique")));
+    }
+}

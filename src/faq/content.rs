@@ -1,0 +1,80 @@
+//! FAQ entries and the content directory they are loaded from.
+//!
+//! A content directory (`faq/`) holds one TOML file per chapter (`programme.toml`,
+//! `boutique.toml`...), `curriculum.toml`, `lexicon.toml`, and optionally
+//! `calibration/thresholds.toml` written by the calibration routine. [`FaqContent::load_dir`]
+//! reads and validates all of it (see [`crate::faq::check`]) and fails on the first problem list;
+//! the format itself is described in `contracts/content-format.md`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::curriculum::content::{ContentErrors, Curriculum};
+use crate::faq::lexicon::Lexicon;
+use crate::faq::matcher::Thresholds;
+
+/// Chapter ids of the FAQ files: the curriculum's seven plus `programme`.
+pub const FAQ_CHAPTERS: &[&str] =
+    &["programme", "preparer", "boutique", "marketplace", "marque", "trafic", "logistique", "ventes"];
+
+/// One question the bot can answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqEntry {
+    pub id: String,
+    pub chapter: String,
+    /// Canonical question, shown on buttons.
+    pub question: String,
+    /// Other ways merchants ask it.
+    pub variants: Vec<String>,
+    /// Discriminating words and expressions.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Plain text, escaped before sending.
+    pub answer: String,
+    /// Related curriculum modules.
+    #[serde(default)]
+    pub modules: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaqFile {
+    #[serde(default)]
+    pub(crate) entry: Vec<FaqEntry>,
+}
+
+/// Everything the matcher and the bot need from the content directory.
+#[derive(Debug, Clone)]
+pub struct FaqContent {
+    pub entries: Vec<FaqEntry>,
+    pub curriculum: Curriculum,
+    pub lexicon: Lexicon,
+    pub thresholds: Thresholds,
+}
+
+impl FaqContent {
+    /// Loads and validates a content directory.
+    ///
+    /// # Errors
+    /// Every problem `faq check` would report.
+    pub fn load_dir(dir: &Path) -> Result<Self, ContentErrors> {
+        let (content, errors) = crate::faq::check::read_dir(dir);
+        match content {
+            Some(content) if errors.is_empty() => Ok(content),
+            _ => Err(ContentErrors(errors)),
+        }
+    }
+
+    /// Assembles content from parts without validation (tests, benches, synthetic FAQs).
+    #[must_use]
+    pub fn from_parts(entries: Vec<FaqEntry>, lexicon: Lexicon, thresholds: Thresholds) -> Self {
+        Self { entries, curriculum: Curriculum::default(), lexicon, thresholds }
+    }
+
+    #[must_use]
+    pub fn entry(&self, id: &str) -> Option<&FaqEntry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}

@@ -1,0 +1,29 @@
+//! The FAQ: content loading and validation, and the matcher that answers merchants' questions.
+//!
+//! Tour of the main types:
+//! - [`FaqContent`] ([`content`]): entries, curriculum, lexicon and calibrated thresholds, loaded
+//!   from the `faq/` directory and validated by [`check`] (`accelerateur faq check`).
+//! - [`FaqIndex`] ([`index`]): built once from the content; `Send + Sync`, the bot swaps it
+//!   atomically on reload. Normalisation ([`normalize`]) and the domain vocabulary ([`lexicon`])
+//!   make "cmt ouvrir une boutik" meet "Comment ouvrir une boutique en ligne ?".
+//! - [`FaqIndex::ask`] ([`matcher`]) returns a [`Match`]: an [`Outcome`] (answer, suggestions,
+//!   fallback, empty, smalltalk) and the best candidate for records.
+//! - [`eval`] and [`calibrate`] measure the matcher on question files and choose the thresholds;
+//!   [`commands`] holds the bodies of `accelerateur faq check|ask|eval`.
+
+pub mod calibrate;
+pub mod check;
+pub mod commands;
+pub mod content;
+pub mod eval;
+pub mod index;
+pub mod lexicon;
+pub mod matcher;
+pub mod normalize;
+
+pub use crate::curriculum::content::{ContentError, ContentErrors};
+pub use content::{FaqContent, FaqEntry};
+pub use eval::EvalReport;
+pub use index::FaqIndex;
+pub use lexicon::SmalltalkKind;
+pub use matcher::{Candidate, Match, Outcome, Thresholds};

@@ -1,0 +1,179 @@
+//! Any text that is not a command is a question: match it, record it, and reply with an answer, suggestions,
+//! an honest "je ne sais pas", or a friendly word for small talk. Also the buttons those replies carry:
+//! a suggestion, 👍 / 👎, and "pass my question to a trainer".
+
+use teloxide::types::{CallbackQuery, ChatId, Message, User, UserId};
+
+use super::HandlerResult;
+use crate::{
+    clock::AppClock,
+    content::LiveContent,
+    faq::{
+        lexicon::SmalltalkKind,
+        matcher::{Match, Outcome},
+    },
+    startup::BotSettings,
+    storage::{Db, questions::NewQuestion},
+    telegram::{Telegram, keyboards},
+    text::Html,
+    tr, tr_html,
+};
+
+/// Longest question text kept in the database (Telegram allows 4,096 characters).
+const STORED_CHARS: usize = 1000;
+
+pub async fn question(
+    tg: Telegram,
+    db: Db,
+    content: LiveContent,
+    clock: AppClock,
+    msg: Message,
+    text: String,
+) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else { return Ok(()) };
+    let index = content.index();
+    let found = index.ask(&text);
+    let question_id = record(&db, user.id, &text, &found, clock.unix()).await?;
+    let (reply, keyboard) = match &found.outcome {
+        Outcome::Answer(candidate) => match index.entry(&candidate.id) {
+            Some(_) => keyboards::answer_card(&index, question_id, &candidate.id, None),
+            None => keyboards::fallback(&index, question_id),
+        },
+        Outcome::Suggest(candidates) => keyboards::suggestions(&index, question_id, candidates),
+        Outcome::Fallback => keyboards::fallback(&index, question_id),
+        Outcome::Empty => (tr_html!("question-empty"), keyboards::main_menu(None)),
+        Outcome::Smalltalk(kind) => (smalltalk(*kind), keyboards::main_menu(None)),
+    };
+    tg.send(msg.chat.id, reply, Some(keyboard)).await;
+    Ok(())
+}
+
+async fn record(db: &Db, user: UserId, text: &str, found: &Match, now: i64) -> anyhow::Result<i64> {
+    let stored: String = text.chars().take(STORED_CHARS).collect();
+    let question = NewQuestion {
+        user_id: user,
+        text: &stored,
+        outcome: found.outcome.kind(),
+        faq_id: found.best.as_ref().map(|best| best.id.as_str()),
+        score: found.best.as_ref().map(|best| f64::from(best.score)),
+        now,
+    };
+    Ok(db.record_question(question).await?)
+}
+
+fn smalltalk(kind: SmalltalkKind) -> Html {
+    match kind {
+        SmalltalkKind::Greeting => tr_html!("smalltalk-greeting"),
+        SmalltalkKind::Thanks => tr_html!("smalltalk-thanks"),
+        SmalltalkKind::Acknowledgement => tr_html!("smalltalk-ok"),
+        SmalltalkKind::Goodbye => tr_html!("smalltalk-goodbye"),
+        SmalltalkKind::Laughter => tr_html!("smalltalk-laughter"),
+        SmalltalkKind::AboutBot => tr_html!("smalltalk-about-bot"),
+        SmalltalkKind::HowAreYou => tr_html!("smalltalk-how-are-you"),
+    }
+}
+
+/// A suggestion was chosen: the suggestion message becomes that answer.
+pub async fn suggestion(
+    tg: Telegram,
+    db: Db,
+    content: LiveContent,
+    query: CallbackQuery,
+    (question_id, faq_id): (i64, String),
+) -> HandlerResult {
+    let index = content.index();
+    if db.question_of(question_id, query.from.id).await.is_err() || index.entry(&faq_id).is_none() {
+        return super::fallback::expired_button(tg, query).await;
+    }
+    let (text, keyboard) = keyboards::answer_card(&index, question_id, &faq_id, None);
+    tg.replace(query, text, keyboard, None).await;
+    Ok(())
+}
+
+/// 👍 / 👎: recorded (a second press changes the vote), and the card says thank you.
+pub async fn feedback(
+    tg: Telegram,
+    db: Db,
+    content: LiveContent,
+    clock: AppClock,
+    query: CallbackQuery,
+    (question_id, faq_id, helpful): (i64, String, bool),
+) -> HandlerResult {
+    let index = content.index();
+    if db.question_of(question_id, query.from.id).await.is_err() || index.entry(&faq_id).is_none() {
+        return super::fallback::expired_button(tg, query).await;
+    }
+    db.record_feedback(question_id, query.from.id, &faq_id, helpful, clock.unix()).await?;
+    let (text, keyboard) = keyboards::answer_card(&index, question_id, &faq_id, Some(helpful));
+    tg.replace(query, text, keyboard, Some(tr!("feedback-thanks"))).await;
+    Ok(())
+}
+
+/// "Transmettre à un formateur": flag the question and tell the trainers, once.
+pub async fn forward(
+    tg: Telegram,
+    db: Db,
+    settings: BotSettings,
+    clock: AppClock,
+    query: CallbackQuery,
+    question_id: i64,
+) -> HandlerResult {
+    let Ok(question) = db.question_of(question_id, query.from.id).await else {
+        return super::fallback::expired_button(tg, query).await;
+    };
+    notify_trainers(&tg, &db, &settings, &clock, &query.from, question_id, &question.text).await?;
+    tg.replace(query, tr_html!("forward-done"), keyboards::main_menu(None), Some(tr!("forward-done-short"))).await;
+    Ok(())
+}
+
+/// `/formateur <message>`: straight to the trainers, recorded like a forwarded question.
+pub async fn to_trainer(
+    tg: Telegram,
+    db: Db,
+    settings: BotSettings,
+    clock: AppClock,
+    msg: Message,
+    text: String,
+) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else { return Ok(()) };
+    if text.trim().is_empty() {
+        tg.send(msg.chat.id, tr_html!("trainer-how"), None).await;
+        return Ok(());
+    }
+    let stored: String = text.trim().chars().take(STORED_CHARS).collect();
+    let question = NewQuestion {
+        user_id: user.id,
+        text: &stored,
+        outcome: "fallback",
+        faq_id: None,
+        score: None,
+        now: clock.unix(),
+    };
+    let question_id = db.record_question(question).await?;
+    notify_trainers(&tg, &db, &settings, &clock, user, question_id, &stored).await?;
+    tg.send(msg.chat.id, tr_html!("forward-done"), Some(keyboards::main_menu(None))).await;
+    Ok(())
+}
+
+/// Marks the question as forwarded and, the first time only, sends it to every trainer and admin who can
+/// receive it (they opened the bot and did not block it); all of them also find it in `/sans_reponse`.
+async fn notify_trainers(
+    tg: &Telegram,
+    db: &Db,
+    settings: &BotSettings,
+    clock: &AppClock,
+    from: &User,
+    question_id: i64,
+    text: &str,
+) -> anyhow::Result<()> {
+    if db.forward_question(question_id, from.id, clock.unix()).await? {
+        let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
+        for trainer in settings.staff() {
+            // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
+            if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
+                tg.send(ChatId::from(trainer), note.clone(), None).await;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! Issue 3 acceptance, end to end through the emulator: one question of each outcome, suggestions, feedback,
+//! forwarding to trainers, escaping, hostile input, live reload of the FAQ, and the privacy commands.
+
+use std::{fs, path::Path};
+
+use accelerateur::{
+    faq::{content::FaqContent, index::FaqIndex, matcher::Outcome},
+    storage::DbError,
+};
+
+use crate::helpers::{ADMIN, TRAINER, TestApp, assert_no_rejected_calls, labels, spawn_app, spawn_app_with};
+
+fn shipped_faq() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
+}
+
+fn index() -> FaqIndex {
+    FaqIndex::build(&FaqContent::load_dir(&shipped_faq()).expect("the shipped FAQ is valid"))
+}
+
+/// The first of `questions` the matcher gives outcome `kind` (the test is about the bot's handling of it).
+fn first_with<'a>(index: &FaqIndex, kind: &str, questions: &[&'a str]) -> &'a str {
+    questions
+        .iter()
+        .find(|q| index.ask(q).outcome.kind() == kind)
+        .unwrap_or_else(|| panic!("none of {questions:?} gives {kind}"))
+}
+
+const CLEAR: &[&str] =
+    &["frais de port offerts ?", "cmt choisir un transporteur pour mes colis", "c quoi une marketplace"];
+const VAGUE: &[&str] = &["amazon", "vendre", "livraison", "les prix", "site", "avis", "google", "mes clients"];
+const OFF_TOPIC: &[&str] = &["Qui a gagné le match du PSG hier soir ?", "recette de la blanquette de veau"];
+
+#[tokio::test]
+async fn each_outcome_gets_its_reply_and_is_recorded() {
+    let app = spawn_app().await;
+    let index = index();
+    let user = app.user(301);
+
+    let clear = first_with(&index, "answer", CLEAR);
+    let Outcome::Answer(answer) = index.ask(clear).outcome else { unreachable!() };
+    let reply = user.sends(clear).await;
+    assert!(reply.text.contains(&index.entry(&answer.id).unwrap().question), "{}", reply.text);
+    assert!(reply.text.contains("Cette réponse vous a aidé ?"));
+    assert!(labels(&reply).starts_with(&["👍 Oui".to_owned(), "👎 Non".to_owned()]));
+
+    let vague = first_with(&index, "suggest", VAGUE);
+    let reply = user.sends(vague).await;
+    assert!(reply.text.contains("Vouliez-vous dire"), "{}", reply.text);
+    let shown: Vec<String> =
+        index.ask(vague).outcome.shown().iter().map(|c| index.entry(&c.id).unwrap().question.clone()).collect();
+    let mut expected = shown.clone();
+    expected.push("📨 Aucune : transmettre à un formateur".to_owned());
+    assert_eq!(labels(&reply), expected);
+
+    let off_topic = first_with(&index, "fallback", OFF_TOPIC);
+    let reply = user.sends(off_topic).await;
+    assert!(reply.text.contains("je préfère ne pas vous répondre à côté"), "{}", reply.text);
+    let buttons = labels(&reply);
+    assert_eq!(buttons[0], "📨 Transmettre à un formateur");
+    assert_eq!(buttons.len(), 1 + 7, "the seven chapters are offered: {buttons:?}");
+
+    assert!(user.sends("bonjour").await.text.starts_with("Bonjour ! 👋"));
+    assert!(user.sends("merci beaucoup").await.text.starts_with("Avec plaisir"));
+
+    let outcomes: Vec<String> =
+        app.db.questions_of(user.user_id()).await.unwrap().into_iter().map(|q| q.outcome).collect();
+    assert_eq!(outcomes, ["answer", "suggest", "fallback", "smalltalk", "smalltalk"]);
+    assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn a_suggestion_opens_its_answer_and_a_thumbs_up_is_recorded() {
+    let app = spawn_app().await;
+    let index = index();
+    let user = app.user(302);
+    let vague = first_with(&index, "suggest", VAGUE);
+    let suggestion = user.sends(vague).await;
+    let chosen = index.entry(&index.ask(vague).outcome.shown()[0].id).unwrap().clone();
+
+    user.presses(suggestion.message_id, &chosen.question).await;
+    let card = user.message(suggestion.message_id);
+    assert!(card.text.contains(chosen.answer.trim().lines().next().unwrap()), "{}", card.text);
+    assert_eq!(user.bot_messages().len(), 1, "the suggestion message became the answer");
+
+    user.presses(suggestion.message_id, "👍 Oui").await;
+    let question = app.db.questions_of(user.user_id()).await.unwrap().pop().unwrap();
+    assert_eq!(app.db.feedback_of(question.id, user.user_id()).await.unwrap(), Some(true));
+    assert!(user.message(suggestion.message_id).text.contains("Merci pour votre retour"));
+    assert!(app.emulator.callback_answers().iter().any(|a| a.text.as_deref() == Some("Merci pour votre avis !")));
+    assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn a_thumbs_down_can_be_forwarded_and_trainers_are_told() {
+    let app = spawn_app().await;
+    let index = index();
+    app.user(TRAINER).sends("/start").await;
+    let user = app.user(303).named("<i>Zoé</i>");
+    let clear = first_with(&index, "answer", CLEAR);
+    let card = user.sends(clear).await;
+    user.presses(card.message_id, "👎 Non").await;
+    user.presses(card.message_id, "📨 Transmettre à un formateur").await;
+    assert!(user.message(card.message_id).text.contains("transmise à l'équipe des formateurs"));
+
+    let notes = app.emulator.wait_for_bot_messages(TRAINER, 2, crate::helpers::PATIENCE).await.unwrap();
+    let note = notes.last().unwrap();
+    assert!(note.text.contains("Question transmise par <i>Zoé</i>") && note.text.contains(clear), "{}", note.text);
+    let question = app.db.questions_of(user.user_id()).await.unwrap().pop().unwrap();
+    assert!(question.forwarded_at.is_some());
+    assert_eq!(app.db.feedback_of(question.id, user.user_id()).await.unwrap(), Some(false));
+    let unanswered = app.user(TRAINER).sends("/sans_reponse").await;
+    assert!(unanswered.text.contains(clear), "{}", unanswered.text);
+    assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn a_trainer_who_blocked_the_bot_is_flagged_when_told_about_a_question() {
+    let app = spawn_app().await;
+    app.user(TRAINER).sends("/start").await;
+    app.emulator.set_blocked(TRAINER, true);
+    let reply = app.user(304).sends("/formateur mon site ne s'affiche plus").await;
+    assert!(reply.text.contains("transmise"), "{}", reply.text);
+    let db = app.db.clone();
+    let trainer = teloxide::types::UserId(TRAINER as u64);
+    for _ in 0..100 {
+        if db.user(trainer).await.unwrap().blocked {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the trainer who blocked the bot was not flagged");
+}
+
+/// A copy of the shipped FAQ with one more entry, in a temporary directory.
+fn faq_with_extra_entry(answer: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&shipped_faq(), dir.path());
+    let programme = dir.path().join("programme.toml");
+    let mut text = fs::read_to_string(&programme).unwrap();
+    text.push_str(&format!(
+        "\n[[entry]]\nid = \"licornes\"\nchapter = \"programme\"\nquestion = \"Peut-on vendre des licornes en peluche ?\"\n\
+         variants = [\"vendre des licornes\", \"licorne en peluche a vendre\", \"cmt vendre mes licornes\", \"les peluches licorne ca se vend ?\"]\n\
+         keywords = [\"licorne\", \"peluche\"]\nanswer = '''{answer}'''\nmodules = []\n"
+    ));
+    fs::write(programme, text).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+async fn app_with_faq(dir: &Path) -> TestApp {
+    let dir = dir.to_path_buf();
+    spawn_app_with(move |settings| settings.faq_dir = dir).await
+}
+
+#[tokio::test]
+async fn answers_full_of_markup_characters_reach_the_user_literally() {
+    let answer = "Oui : <b>gras</b> & _souligné_ *étoile* 3 < 5 > 2, [lien](x) `code`";
+    let dir = faq_with_extra_entry(answer);
+    let app = app_with_faq(dir.path()).await;
+    let reply = app.user(305).sends("Peut-on vendre des licornes en peluche ?").await;
+    assert!(reply.text.contains(answer), "{}", reply.text);
+    assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn huge_emoji_only_and_empty_messages_get_sensible_replies() {
+    let app = spawn_app().await;
+    let user = app.user(306);
+    let mut long = String::from("Bonjour, ");
+    while long.chars().count() < 4096 {
+        long.push_str("je voudrais savoir comment vendre mes produits en ligne ");
+    }
+    let long: String = long.chars().take(4096).collect();
+    let reply = user.sends(&long).await;
+    assert!(!reply.text.is_empty());
+    for text in ["😀🎉🔥", "?!?! ...", "   --   "] {
+        let reply = user.sends(text).await;
+        assert!(reply.text.contains("Je n'ai pas trouvé de question"), "{text:?}: {}", reply.text);
+    }
+    let stored = app.db.questions_of(user.user_id()).await.unwrap();
+    assert_eq!(stored[0].text.chars().count(), 1000, "long questions are stored truncated");
+    assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn admins_reload_the_faq_live_and_a_broken_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&shipped_faq(), dir.path());
+    let app = app_with_faq(dir.path()).await;
+    let user = app.user(307);
+    let question = "Peut-on vendre des licornes en peluche ?";
+    assert!(!user.sends(question).await.text.contains("Licornes bienvenues"));
+
+    let with_entry = faq_with_extra_entry("Licornes bienvenues !");
+    fs::copy(with_entry.path().join("programme.toml"), dir.path().join("programme.toml")).unwrap();
+    let reloaded = app.user(ADMIN).sends("/recharger_faq").await;
+    assert!(reloaded.text.contains("Contenu rechargé : 97 questions"), "{}", reloaded.text);
+    assert!(user.sends(question).await.text.contains("Licornes bienvenues"));
+
+    fs::write(dir.path().join("ventes.toml"), "[[entry]\nid = ").unwrap();
+    let refused = app.user(ADMIN).sends("/recharger_faq").await;
+    assert!(refused.text.contains("n'a pas été rechargé") && refused.text.contains("ventes.toml"), "{}", refused.text);
+    assert!(user.sends(question).await.text.contains("Licornes bienvenues"), "the previous content stays in force");
+
+    let merchant = app.user(308).sends("/recharger_faq").await;
+    assert!(merchant.text.contains("réservée à l'équipe"));
+}
+
+#[tokio::test]
+async fn merchants_export_and_erase_their_data() {
+    let app = spawn_app().await;
+    let user = app.user(309).named("Karim");
+    user.sends("comment ouvrir un compte vendeur sur cdiscount").await;
+    let replies = user.sends_expecting("/mes_donnees", 2).await;
+    assert!(replies[0].text.contains("Voici tout ce que le bot conserve"));
+    assert!(replies[1].text.contains("\"first_name\": \"Karim\"") && replies[1].text.contains("cdiscount"));
+
+    let confirm = user.sends("/supprimer_mes_donnees").await;
+    user.presses(confirm.message_id, "🗑️ Oui, tout effacer").await;
+    assert!(user.message(confirm.message_id).text.contains("Toutes vos données ont été effacées"));
+    assert!(matches!(app.db.user(user.user_id()).await, Err(DbError::NotFound)));
+    assert!(app.db.questions_of(user.user_id()).await.unwrap().is_empty());
+    assert_no_rejected_calls(&app);
+}

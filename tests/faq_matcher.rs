@@ -1,0 +1,172 @@
+//! The matcher on the shipped content: validation, calibration and the dev-set targets.
+//!
+//! `ACCEL_WRITE_CALIBRATION=1 cargo test --release --test faq_matcher calibration -- --nocapture`
+//! re-calibrates and writes `faq/calibration/thresholds.toml`.
+
+use std::path::{Path, PathBuf};
+
+use accelerateur::faq::calibrate::{calibrate, read_off_topic};
+use accelerateur::faq::commands;
+use accelerateur::faq::{FaqContent, FaqIndex};
+
+fn faq_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
+}
+
+fn index() -> FaqIndex {
+    let content = FaqContent::load_dir(&faq_dir()).unwrap_or_else(|e| panic!("{e}"));
+    FaqIndex::build(&content)
+}
+
+#[test]
+fn the_shipped_content_passes_check() {
+    let mut out = Vec::new();
+    let ok = commands::check(&faq_dir(), &mut out).unwrap();
+    assert!(ok, "{}", String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn ask_json_lines_prints_one_object_per_question() {
+    let index = index();
+    let mut input: &[u8] = b"cmt choisir un nom de domaine pr mon site ?\n\nmerci !\n";
+    let mut out = Vec::new();
+    commands::ask_json_lines(&index, &mut input, &mut out).unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["outcome"], "answer");
+    assert_eq!(lines[0]["id"], "nom-domaine");
+    assert_eq!(lines[0]["candidates"][0]["id"], "nom-domaine");
+    assert_eq!(lines[1]["outcome"], "smalltalk");
+    assert!(lines[1]["id"].is_null());
+    assert_eq!(lines[1]["candidates"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn calibration_prints_the_chosen_thresholds() {
+    let write = std::env::var_os("ACCEL_WRITE_CALIBRATION").is_some();
+    let mut out = Vec::new();
+    let c = commands::calibrate(&index(), &faq_dir(), write, &mut out).unwrap();
+    println!("{}", String::from_utf8_lossy(&out));
+    assert!(c.off_topic_answered <= 5.0);
+    assert!(c.wrong <= 3.0);
+}
+
+fn dev_report() -> Option<(accelerateur::faq::EvalReport, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
+    let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
+    if !path.exists() {
+        println!("note: {} absent, dev-set evaluation skipped", path.display());
+        return None;
+    }
+    let mut out = Vec::new();
+    let report = commands::eval(&index(), &path, &mut out).unwrap();
+    Some((report, String::from_utf8_lossy(&out).into_owned()))
+}
+
+/// Floors at the level reached so far, so that changes cannot silently make things worse.
+#[test]
+fn dev_set_does_not_regress() {
+    let Some((report, text)) = dev_report() else {
+        return;
+    };
+    println!("{text}");
+    assert!(report.direct >= 80.0, "{text}");
+    assert!(report.resolved >= 90.0, "{text}");
+    assert!(report.wrong <= 3.2, "{text}");
+    assert!(report.out_of_scope_answered <= 15.0, "{text}");
+}
+
+#[test]
+#[ignore = "issue-3 targets not met yet (see the matcher report)"]
+fn dev_set_targets_are_met() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
+    let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
+    if !path.exists() {
+        println!("note: {} absent, dev-set evaluation skipped", path.display());
+        return;
+    }
+    let index = index();
+    let mut out = Vec::new();
+    let report = commands::eval(&index, &path, &mut out).unwrap();
+    println!("{}", String::from_utf8_lossy(&out));
+    assert!(report.meets_targets(), "{}", String::from_utf8_lossy(&out));
+}
+
+/// Sweeps the scoring parameters; each setting is calibrated on the content (leave-one-variant-out
+/// and the off-topic file) and judged on those figures (LOO direct at the wrong-answer budget).
+/// Dev figures are printed for information only.
+/// `cargo test --release --test faq_matcher sweep -- --ignored --nocapture`
+#[test]
+#[ignore = "slow; run by hand when tuning"]
+fn scoring_parameter_sweep() {
+    use accelerateur::faq::eval::{evaluate, read_cases};
+    use accelerateur::faq::index::ScoringParams;
+    let mut content = FaqContent::load_dir(&faq_dir()).unwrap();
+    let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
+    let dev = read_cases(Path::new("/work/shared/eval/dev-questions.tsv")).ok();
+    let mut settings = Vec::new();
+    for coverage_share in [0.5, 0.6, 0.7] {
+        for evidence_full in [5.0, 8.0] {
+            for coverage_cap in [12.0, 16.0, f32::INFINITY] {
+                for variant_weight in [0.5, 0.6, 0.9] {
+                    settings.push(ScoringParams {
+                        coverage_share,
+                        evidence_full,
+                        coverage_cap,
+                        field_weights: [1.0, variant_weight, 1.0, 0.35],
+                        ..ScoringParams::default()
+                    });
+                }
+            }
+        }
+    }
+    for params in settings {
+        let index = FaqIndex::build_with(&content, params);
+        let c = calibrate(&index, &off_topic);
+        content.thresholds = c.thresholds;
+        let index = FaqIndex::build_with(&content, params);
+        let d = dev.as_ref().map_or("-".to_owned(), |cases| {
+            let d = evaluate(&index, cases);
+            format!(
+                "direct {:.1} resolved {:.1} wrong {:.1} oos {:.1}",
+                d.direct, d.resolved, d.wrong, d.out_of_scope_answered
+            )
+        });
+        println!(
+            "coverage {} evidence {} cap {} variant weight {}: LOO top1 {:.1} direct {:.1} resolved {:.1} wrong {:.1} off-topic {:.1} | dev {d}",
+            params.coverage_share,
+            params.evidence_full,
+            params.coverage_cap,
+            params.field_weights[1],
+            c.top1,
+            c.direct,
+            c.resolved,
+            c.wrong,
+            c.off_topic_answered
+        );
+    }
+}
+
+/// Lists left-out variants that land on another entry (content overlap report).
+/// `cargo test --release --test faq_matcher confusions -- --ignored --nocapture`
+#[test]
+#[ignore = "report for content writers"]
+fn confusions_between_entries() {
+    for (expected, variant, got) in accelerateur::faq::calibrate::confusions(&index()) {
+        println!("{expected} -> {got}: {variant}");
+    }
+}
+
+/// The examples of the brief, on the shipped content.
+#[test]
+fn the_briefs_examples_are_understood() {
+    use accelerateur::faq::{Outcome, SmalltalkKind};
+    let index = index();
+    let shown = |q: &str| index.ask(q).outcome.shown().iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert!(shown("cmt ouvrir une boutik en ligne").contains(&"creer-site".to_owned()));
+    assert_eq!(shown("frais de port offerts ?"), ["frais-livraison"]);
+    assert_eq!(index.ask("bonjour").outcome, Outcome::Smalltalk(SmalltalkKind::Greeting));
+    assert_ne!(index.ask("bonjour, cmt ouvrir une boutik ?").outcome.kind(), "smalltalk");
+    assert_eq!(index.ask("??!").outcome, Outcome::Empty);
+}
