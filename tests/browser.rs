@@ -32,6 +32,7 @@ const WAIT: Duration = Duration::from_secs(20);
 const BOT: &str = ".msg.bot[data-message-id]";
 const USER: &str = ".msg.user[data-message-id]";
 const LAST_BOT: &str = "[...document.querySelectorAll('.msg.bot[data-message-id] .body')].at(-1)";
+const LAST_MESSAGE: &str = "[...document.querySelectorAll('.msg.bot[data-message-id]')].at(-1)";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_tries_the_bot_in_a_phone_sized_browser() {
@@ -72,7 +73,7 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     let roles = page.eval("return [...document.querySelectorAll('.identity .role')].map(n => n.textContent)").await?;
     let roles = roles.to_string();
     assert!(roles.contains("boulangère") && roles.contains("formatrice") && roles.contains("admin"), "{roles}");
-    page.eval("document.querySelector('.identity[data-user-id=\"1001\"]').click()").await?;
+    page.click(".identity[data-user-id='1001']").await?;
     page.wait_for(
         "Camille selected",
         "document.querySelector('.identity[aria-selected=true]')?.dataset.userId === '1001'",
@@ -81,33 +82,48 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
 
     // An empty chat offers to start; the greeting is formatted (bold name) and carries the main menu.
     page.click("#start").await?;
-    page.wait_for("the greeting", "document.querySelectorAll('.msg.bot .kb-btn').length > 0").await?;
+    page.wait_for("the greeting", &format!("{LAST_BOT}?.textContent.includes('Bonjour')")).await?;
     page.wait_for("formatting", "!!document.querySelector('.msg.bot .body b, .msg.bot .body strong')").await?;
-    let user_bubbles = page.count(USER).await?;
-    assert_eq!(user_bubbles, 1, "the /start sent by the button shows on the right");
+    assert_eq!(page.count(USER).await?, 1, "the /start sent by the button shows on the right");
 
     // A menu button edits the same message in place.
     let bots_before = page.count(BOT).await?;
-    page.eval("[...document.querySelectorAll('.msg.bot .kb-btn')].find(b => b.textContent.includes('Poser une question')).click()")
-        .await?;
+    page.press("m:ask").await?;
     page.wait_for("the question prompt", &format!("{LAST_BOT}?.textContent.includes('Posez votre question')")).await?;
     assert_eq!(page.count(BOT).await?, bots_before, "an edit must not add a message");
 
-    // A question typed in the box (Enter sends) gets an answer.
-    let bots_before = page.count(BOT).await?;
-    page.type_and_enter("comment choisir un transporteur ?").await?;
-    page.wait_for(
-        "the answer",
-        &format!("document.querySelectorAll('.msg.bot[data-message-id]').length > {bots_before}"),
-    )
-    .await?;
+    // A question typed in the box (Enter sends): the bot hesitates and offers suggestions; one is pressed,
+    // and the suggestions become the answer, with its feedback buttons.
+    page.type_and_enter("cb coûte Amazon ?").await?;
     page.wait_for("the input cleared", "document.querySelector('#message').value === ''").await?;
+    page.wait_for("suggestions", &format!("!!{LAST_MESSAGE}?.querySelector('[data-callback^=\"s:\"]')")).await?;
+    page.press("s:").await?;
+    page.wait_for("the answer", &format!("!!{LAST_MESSAGE}?.querySelector('[data-callback^=\"f:\"]')")).await?;
+    page.press("f:").await?;
+    page.wait_for("the thanks", "!document.querySelector('#toast').hidden").await?;
+
     // An empty or blank input sends nothing.
     let users_before = page.count(USER).await?;
     page.type_and_enter("   ").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(page.count(USER).await?, users_before, "blank input must be ignored");
     page.eval("document.querySelector('#message').value = ''").await?;
+
+    // The curriculum, through its buttons: chapters, a chapter, a module card with its video link.
+    page.type_and_enter("/parcours").await?;
+    page.wait_for("the chapters", &format!("!!{LAST_MESSAGE}?.querySelector('[data-callback^=\"ch:\"]')")).await?;
+    page.press("ch:logistique").await?;
+    page.wait_for("a chapter", &format!("!!{LAST_MESSAGE}?.querySelector('[data-callback^=\"mod:\"]')")).await?;
+    page.press("mod:").await?;
+    page.wait_for("a module card", &format!("!!{LAST_MESSAGE}?.querySelector('a.kb-url')")).await?;
+    let link = page
+        .eval(&format!("const a = {LAST_MESSAGE}.querySelector('a.kb-url'); return [a.href, a.target, a.rel]"))
+        .await?;
+    assert!(link[0].as_str().is_some_and(|href| href.starts_with("https://")), "{link}");
+    assert_eq!(link[1], "_blank", "{link}");
+    assert!(link[2].as_str().is_some_and(|rel| rel.contains("noopener")), "{link}");
+    page.press("seen:").await?;
+    page.wait_for("the module marked seen", &format!("{LAST_MESSAGE}?.textContent.includes('✅ Vu')")).await?;
 
     // The page fits a 360 px phone: no horizontal scrolling.
     let width = page.eval("return [window.innerWidth, document.documentElement.scrollWidth]").await?;
@@ -120,7 +136,7 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     page.screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/sandbox.png")).await?;
 
     // Raw text is never injected as HTML: what a user types shows literally.
-    page.eval("document.querySelector('.identity[data-user-id=\"1003\"]').click()").await?;
+    page.click(".identity[data-user-id='1003']").await?;
     page.type_and_enter("<img src=x onerror=\"window.__pwned = 1\"><b>pas du gras</b>").await?;
     page.wait_for(
         "the literal text",
@@ -135,11 +151,7 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     let bots_before = page.count(BOT).await?;
     page.click("#send-sticker").await?;
     page.wait_for("the sticker", "!!document.querySelector('.msg.user .non-text-sticker')").await?;
-    page.wait_for(
-        "the non-text reply",
-        &format!("document.querySelectorAll('.msg.bot[data-message-id]').length > {bots_before}"),
-    )
-    .await?;
+    page.wait_for("the non-text reply", &format!("document.querySelectorAll('{BOT}').length > {bots_before}")).await?;
 
     // A message to another identity shows as an unread badge on its chip.
     sandbox.emulator().send_text(1002, "/aide");
@@ -148,15 +160,15 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
         "document.querySelector('.identity[data-user-id=\"1002\"] .badge')?.textContent === '1'",
     )
     .await?;
-    page.eval("document.querySelector('.identity[data-user-id=\"1002\"]').click()").await?;
+    page.click(".identity[data-user-id='1002']").await?;
     page.wait_for("badge cleared", "!document.querySelector('.identity[data-user-id=\"1002\"] .badge')").await?;
 
     // The trainer finds the staff commands in the "/" menu, and may use them.
-    page.eval("document.querySelector('.identity[data-user-id=\"9002\"]').click()").await?;
+    page.click(".identity[data-user-id='9002']").await?;
     page.click("#open-commands").await?;
     page.wait_for("the command menu", "!document.querySelector('#commands').hidden").await?;
     page.click("#commands [data-command=stats]").await?;
-    page.wait_for("the stats", "document.querySelectorAll('.msg.bot[data-message-id]').length > 0").await?;
+    page.wait_for("the stats", &format!("document.querySelectorAll('{BOT}').length > 0")).await?;
     let reply = page.eval(&format!("return {LAST_BOT}.textContent")).await?;
     assert!(!reply.to_string().contains("réservée"), "a trainer must not be refused /stats: {reply}");
     Ok(())
@@ -284,9 +296,31 @@ impl Browser {
         Ok(self.eval(&script).await?.as_u64().unwrap_or(0))
     }
 
+    /// Clicks (for real, as a finger would) the last element matching `selector`, scrolled to the centre first.
     async fn click(&self, selector: &str) -> Result<(), String> {
-        let element = self.client.find(Locator::Css(selector)).await.map_err(|e| format!("no {selector}: {e}"))?;
-        element.click().await.map_err(|e| format!("cannot click {selector}: {e}"))
+        let mut attempts = 0;
+        loop {
+            // A re-render between finding and clicking may replace the node: find it again.
+            let outcome = async {
+                let found = self.client.find_all(Locator::Css(selector)).await.map_err(|e| e.to_string())?;
+                let element = found.last().ok_or_else(|| "not found".to_owned())?;
+                let centre = "arguments[0].scrollIntoView({block: 'center', inline: 'center'})";
+                self.client.execute(centre, vec![json!(element)]).await.map_err(|e| e.to_string())?;
+                element.click().await.map_err(|e| e.to_string())
+            }
+            .await;
+            attempts += 1;
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(error) if attempts >= 5 => return Err(format!("cannot click {selector}: {error}")),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// Presses the last inline button whose callback data starts with `data`.
+    async fn press(&self, data: &str) -> Result<(), String> {
+        self.click(&format!(".msg.bot .kb-btn[data-callback^={}]", json!(data))).await
     }
 
     async fn type_and_enter(&self, text: &str) -> Result<(), String> {

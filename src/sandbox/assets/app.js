@@ -62,6 +62,7 @@ const state = {
   seen: new Map(), // user id -> number of bot messages already seen
   rendered: new Map(), // message id -> { sig, node } for the displayed chat
   renderedFor: null,
+  chips: new Map(), // user id -> its chip on the identity switch
   chipShownFor: null,
   typing: null, // { user, botCount, until }
   pendingAnswers: new Set(), // callback query ids whose answer text is still to show
@@ -205,32 +206,36 @@ function describe(user) {
   return persona.detail || T.roles[persona.role] || T.roles.merchant;
 }
 
+// Chips are made once per user and updated in place, so that focus, hover and clicks survive updates.
 function renderIdentities() {
   const nav = $('#identities');
   const nodes = state.users.map((user) => {
+    let chip = state.chips.get(user.id);
+    if (!chip) {
+      chip = el('button', { type: 'button', role: 'tab', class: 'identity', 'data-user-id': String(user.id) });
+      chip.addEventListener('click', () => select(user.id));
+      state.chips.set(user.id, chip);
+    }
     const unread = Math.max(0, botCount(user.id) - (state.seen.get(user.id) || 0));
     const selected = user.id === state.current;
-    const chip = el(
-      'button',
-      {
-        type: 'button',
-        role: 'tab',
-        class: 'identity',
-        'aria-selected': String(selected),
-        title: user.first_name,
-        'data-user-id': String(user.id),
-        'data-role': (state.personas.get(user.id) || { role: 'merchant' }).role,
-      },
-      avatar(user.first_name, user.id),
-      el('span', { class: 'who' }, el('span', { class: 'name' }, shortName(user)), el('span', { class: 'role' }, describe(user))),
-    );
-    if (unread > 0) chip.append(el('span', { class: 'badge', 'aria-label': T.unread(unread) }, String(unread)));
-    chip.addEventListener('click', () => select(user.id));
+    const sig = JSON.stringify([user.first_name, describe(user), unread, selected]);
+    if (chip.dataset.sig !== sig) {
+      chip.dataset.sig = sig;
+      chip.dataset.role = (state.personas.get(user.id) || { role: 'merchant' }).role;
+      chip.setAttribute('aria-selected', String(selected));
+      chip.title = user.first_name;
+      chip.replaceChildren(
+        avatar(user.first_name, user.id),
+        el('span', { class: 'who' }, el('span', { class: 'name' }, shortName(user)), el('span', { class: 'role' }, describe(user))),
+      );
+      if (unread > 0) chip.append(el('span', { class: 'badge', 'aria-label': T.unread(unread) }, String(unread)));
+    }
     return chip;
   });
-  nav.replaceChildren(...nodes);
+  const same = nodes.length === nav.children.length && nodes.every((node, index) => nav.children[index] === node);
+  if (!same) nav.replaceChildren(...nodes);
   // Bring the selected chip into view when the selection changes, not on every update.
-  const selected = nav.querySelector('[aria-selected="true"]');
+  const selected = state.chips.get(state.current);
   if (selected && state.chipShownFor !== state.current) {
     selected.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     state.chipShownFor = state.current;
