@@ -19,7 +19,7 @@ fn module_label(module: &Module) -> String {
     format!("🎬 {} · {} min", module.title, module.minutes)
 }
 
-fn modules_of<'a>(c: &'a Curriculum, number: u8) -> Vec<&'a Module> {
+fn modules_of(c: &Curriculum, number: u8) -> Vec<&Module> {
     let chapter = c.chapters.iter().find(|ch| ch.number == number).unwrap();
     c.modules_of(&chapter.id).collect()
 }
