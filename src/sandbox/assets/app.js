@@ -65,7 +65,7 @@ const state = {
   chips: new Map(), // user id -> its chip on the identity switch
   chipShownFor: null,
   typing: null, // { user, botCount, until }
-  pendingAnswers: new Set(), // callback query ids whose answer text is still to show
+  pendingAnswers: new Map(), // callback query id -> the user who pressed, until its answer text is shown
   commandSets: [], // the bot's setMyCommands lists, by scope and language
   commandsOpen: false, // the "/" menu was opened with its button (else it follows what is typed)
 };
@@ -139,9 +139,11 @@ async function showCallbackAnswers() {
   if (!state.pendingAnswers.size) return;
   const answers = listOf(await apiGet('control/callback-answers').catch(() => []), 'answers');
   for (const answer of answers) {
-    if (!state.pendingAnswers.has(answer.callback_query_id)) continue;
+    const user = state.pendingAnswers.get(answer.callback_query_id);
+    if (user === undefined) continue;
     state.pendingAnswers.delete(answer.callback_query_id);
-    if (answer.text) toast(answer.text);
+    // Like Telegram, the answer shows in the chat where the button was pressed (not after a switch).
+    if (answer.text && user === state.current) toast(answer.text);
   }
 }
 
@@ -448,12 +450,13 @@ function expectReply(user) {
 
 async function pressButton(messageId, data, button) {
   if (state.current === null || data === undefined) return;
+  const user = state.current;
   button.classList.add('pressed');
   button.disabled = true;
   try {
-    const answer = await apiPost(`control/users/${state.current}/callbacks`, { message_id: messageId, data });
+    const answer = await apiPost(`control/users/${user}/callbacks`, { message_id: messageId, data });
     const id = answer && (answer.callback_query_id ?? answer.id);
-    if (id) state.pendingAnswers.add(String(id));
+    if (id) state.pendingAnswers.set(String(id), user);
   } catch (error) {
     console.warn(error);
     toast(T.errors.button);
