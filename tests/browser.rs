@@ -1,9 +1,10 @@
 //! The sandbox page in a real browser: headless Chromium driven through chromedriver with `fantoccini`.
 //!
-//! One story, as a visitor would try the bot on a phone (360 × 740): pick an identity, start, press the menu's
-//! buttons, ask a question, then check what must never break (no raw HTML injected, empty input ignored,
-//! unread badges, a staff command from the "/" menu, the non-text reply, no horizontal scrolling). It ends with a
-//! screenshot, `tests/screenshots/sandbox.png`, shown in the README.
+//! One story, as a visitor would try the bot on a phone (360 × 740): pick an identity, start, press a menu button
+//! (the message is edited in place), ask a question, press a suggestion and rate the answer, browse the curriculum
+//! to a module card and mark it seen; then check what must never break (no raw HTML injected, empty input
+//! ignored, unread badges, a staff command from the "/" menu, the non-text reply, no horizontal scrolling). The
+//! screenshot taken on the way, `tests/screenshots/sandbox.png`, is shown in the README.
 //!
 //! Needs `/usr/bin/chromedriver` and `/usr/bin/chromium` (Debian: `apt-get install -y chromium chromium-driver`).
 //! Without them the test prints a note and passes, unless `CI` is set: in CI it must run.
@@ -64,15 +65,23 @@ async fn a_visitor_tries_the_bot_in_a_phone_sized_browser() {
     eprintln!("browser story done in {:.1?}", started.elapsed());
 }
 
-async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
-    let page = browser;
+/// Fails the story (with the page's screenshot) instead of panicking past the browser's clean-up.
+macro_rules! ensure {
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            return Err(format!($($message)+));
+        }
+    };
+}
+
+async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     page.goto(sandbox.base_url().as_str()).await?;
 
     // The identity switch lists the demo merchants, the trainer and the admin, with their roles.
     page.wait_for("identities", "document.querySelectorAll('.identity').length >= 5").await?;
     let roles = page.eval("return [...document.querySelectorAll('.identity .role')].map(n => n.textContent)").await?;
     let roles = roles.to_string();
-    assert!(roles.contains("boulangère") && roles.contains("formatrice") && roles.contains("admin"), "{roles}");
+    ensure!(roles.contains("boulangère") && roles.contains("formatrice") && roles.contains("admin"), "roles: {roles}");
     page.click(".identity[data-user-id='1001']").await?;
     page.wait_for(
         "Camille selected",
@@ -84,13 +93,13 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     page.click("#start").await?;
     page.wait_for("the greeting", &format!("{LAST_BOT}?.textContent.includes('Bonjour')")).await?;
     page.wait_for("formatting", "!!document.querySelector('.msg.bot .body b, .msg.bot .body strong')").await?;
-    assert_eq!(page.count(USER).await?, 1, "the /start sent by the button shows on the right");
+    ensure!(page.count(USER).await? == 1, "the /start sent by the button must show on the right");
 
     // A menu button edits the same message in place.
     let bots_before = page.count(BOT).await?;
     page.press("m:ask").await?;
     page.wait_for("the question prompt", &format!("{LAST_BOT}?.textContent.includes('Posez votre question')")).await?;
-    assert_eq!(page.count(BOT).await?, bots_before, "an edit must not add a message");
+    ensure!(page.count(BOT).await? == bots_before, "an edit must not add a message");
 
     // A question typed in the box (Enter sends): the bot hesitates and offers suggestions; one is pressed,
     // and the suggestions become the answer, with its feedback buttons.
@@ -106,7 +115,7 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     let users_before = page.count(USER).await?;
     page.type_and_enter("   ").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(page.count(USER).await?, users_before, "blank input must be ignored");
+    ensure!(page.count(USER).await? == users_before, "blank input must be ignored");
     page.eval("document.querySelector('#message').value = ''").await?;
 
     // The curriculum, through its buttons: chapters, a chapter, a module card with its video link.
@@ -119,15 +128,16 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     let link = page
         .eval(&format!("const a = {LAST_MESSAGE}.querySelector('a.kb-url'); return [a.href, a.target, a.rel]"))
         .await?;
-    assert!(link[0].as_str().is_some_and(|href| href.starts_with("https://")), "{link}");
-    assert_eq!(link[1], "_blank", "{link}");
-    assert!(link[2].as_str().is_some_and(|rel| rel.contains("noopener")), "{link}");
+    let opens_safely = link[0].as_str().is_some_and(|href| href.starts_with("https://"))
+        && link[1] == "_blank"
+        && link[2].as_str().is_some_and(|rel| rel.contains("noopener"));
+    ensure!(opens_safely, "the video button must open its https link in a new tab with noopener: {link}");
     page.press("seen:").await?;
     page.wait_for("the module marked seen", &format!("{LAST_MESSAGE}?.textContent.includes('✅ Vu')")).await?;
 
     // The page fits a 360 px phone: no horizontal scrolling.
     let width = page.eval("return [window.innerWidth, document.documentElement.scrollWidth]").await?;
-    assert_eq!(width, json!([WIDTH, WIDTH]), "viewport and page width");
+    ensure!(width == json!([WIDTH, WIDTH]), "viewport and page width must be {WIDTH}: {width}");
     page.eval(
         "document.activeElement.blur(); const t = document.querySelector('#transcript'); t.scrollTop = t.scrollHeight",
     )
@@ -145,7 +155,7 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     .await?;
     let injected =
         page.eval("return !!document.querySelector('.msg.user img, .msg.user .body b') || !!window.__pwned").await?;
-    assert_eq!(injected, json!(false), "user text must be shown as text");
+    ensure!(injected == json!(false), "user text must be shown as text");
 
     // The non-text quick button gets the bot's "I only read text" reply.
     let bots_before = page.count(BOT).await?;
@@ -170,7 +180,7 @@ async fn story(browser: &Browser, sandbox: &RunningSandbox) -> Result<(), String
     page.click("#commands [data-command=stats]").await?;
     page.wait_for("the stats", &format!("document.querySelectorAll('{BOT}').length > 0")).await?;
     let reply = page.eval(&format!("return {LAST_BOT}.textContent")).await?;
-    assert!(!reply.to_string().contains("réservée"), "a trainer must not be refused /stats: {reply}");
+    ensure!(!reply.to_string().contains("réservée"), "a trainer must not be refused /stats: {reply}");
     Ok(())
 }
 
