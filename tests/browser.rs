@@ -348,8 +348,8 @@ impl Browser {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                let transcript =
-                    self.eval("return document.querySelector('#transcript')?.innerText").await.unwrap_or_default();
+                let transcript = self.eval("return document.querySelector('#transcript')?.innerText").await;
+                let transcript = transcript.ok().and_then(|text| text.as_str().map(str::to_owned)).unwrap_or_default();
                 return Err(format!("timed out waiting for {what} ({condition}); transcript:\n{transcript}"));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
