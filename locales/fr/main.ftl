@@ -55,6 +55,10 @@ unknown-command =
     Je ne connais pas cette commande 🤔
 
     Écrivez votre question en toutes lettres, ou utilisez /start pour le menu et /aide pour l'aide.
+unknown-command-closest =
+    Je ne connais pas cette commande 🤔 Vouliez-vous dire { $command } ?
+
+    Vous pouvez aussi écrire votre question en toutes lettres, ou utiliser /start pour le menu.
 non-text =
     Je ne sais lire que les messages écrits 🙂
 

@@ -9,6 +9,8 @@ use teloxide::{
     utils::command::BotCommands,
 };
 
+use fuzzy_matcher::{FuzzyMatcher, skim::SkimMatcherV2};
+
 use crate::{storage::users::Role, telegram::Tg, tr};
 
 /// Commands every merchant can use.
@@ -82,6 +84,22 @@ pub fn list_for(role: Role) -> Vec<BotCommand> {
     commands
 }
 
+/// The advertised command closest to a mistyped one (`/parcour`, `/progresion`), fzf-style, for a "did you
+/// mean" hint. Only commands the user's role can see are proposed.
+#[must_use]
+pub fn closest(typed: &str, role: Role) -> Option<String> {
+    let matcher = SkimMatcherV2::default();
+    let typed = typed.trim_start_matches('/').split(['@', ' ']).next().unwrap_or_default().to_lowercase();
+    if typed.len() < 2 {
+        return None;
+    }
+    list_for(role)
+        .into_iter()
+        .filter_map(|command| matcher.fuzzy_match(&command.command, &typed).map(|score| (score, command.command)))
+        .max_by_key(|(score, _)| *score)
+        .map(|(_, command)| command)
+}
+
 /// Registers the merchant list for everyone, and the longer lists in the private chats of staff members.
 pub async fn register(bot: &Tg, staff: &[(UserId, Role)]) -> Result<(), teloxide::RequestError> {
     bot.set_my_commands(merchant_list()).await?;
@@ -117,6 +135,20 @@ mod tests {
         assert!(!merchant.contains(&"stats".to_owned()));
         assert!(names(&list_for(Role::Trainer)).contains(&"stats".to_owned()));
         assert!(!names(&list_for(Role::Trainer)).contains(&"recharger_faq".to_owned()));
+    }
+
+    #[test]
+    fn mistyped_commands_find_their_closest_match() {
+        assert_eq!(closest("/parcour", Role::Merchant).as_deref(), Some("parcours"));
+        assert_eq!(closest("/progresion", Role::Merchant).as_deref(), Some("progression"));
+        assert_eq!(closest("/aid@accelerateur_bot", Role::Merchant).as_deref(), Some("aide"));
+        assert_eq!(
+            closest("/stat", Role::Merchant).as_deref(),
+            Some("start"),
+            "merchants are not offered staff commands"
+        );
+        assert_eq!(closest("/stat", Role::Trainer).as_deref(), Some("stats"));
+        assert_eq!(closest("/xyzzy", Role::Merchant), None);
     }
 
     #[test]

@@ -43,6 +43,8 @@ async fn unknown_commands_say_what_the_bot_understands() {
     let app = spawn_app().await;
     let reply = app.user(104).sends("/recette").await;
     assert!(reply.text.contains("Je ne connais pas cette commande"), "{}", reply.text);
+    let reply = app.user(104).sends("/parcour").await;
+    assert!(reply.text.contains("Vouliez-vous dire /parcours ?"), "{}", reply.text);
 }
 
 #[tokio::test]

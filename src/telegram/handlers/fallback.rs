@@ -4,12 +4,23 @@ use teloxide::types::{CallbackQuery, Message};
 
 use super::{HandlerResult, menu::origin};
 use crate::{
-    telegram::{Telegram, keyboards},
+    startup::BotSettings,
+    storage::{Db, users::Role},
+    telegram::{Telegram, commands, keyboards, schema::role_of},
     tr, tr_html,
 };
 
-pub async fn unknown_command(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("unknown-command"), None).await;
+/// An unknown command: say what the bot understands, and suggest the closest command the user may use.
+pub async fn unknown_command(tg: Telegram, db: Db, settings: BotSettings, msg: Message) -> HandlerResult {
+    let role = match msg.from.as_ref() {
+        Some(user) => role_of(user.id, &settings, &db).await,
+        None => Role::Merchant,
+    };
+    let text = match msg.text().and_then(|typed| commands::closest(typed, role)) {
+        Some(command) => tr_html!("unknown-command-closest", command = format!("/{command}")),
+        None => tr_html!("unknown-command"),
+    };
+    tg.send(msg.chat.id, text, None).await;
     Ok(())
 }
 
