@@ -1,8 +1,8 @@
-//! The command line: `accelerateur [run]`, `migrate`, and the content tools.
+//! The command line: `accelerateur [run]`, `migrate`, `sandbox`, and the content tools.
 
-use std::path::PathBuf;
+use std::{net::IpAddr, path::PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Telegram bot of the Accélérateur e-commerce training programme.
 ///
@@ -21,6 +21,9 @@ pub enum CliCommand {
     Run,
     /// Apply the database migrations embedded in the binary, then exit.
     Migrate,
+    /// Try the whole bot in a browser, without Telegram: a local web chat page in front of the real bot and a
+    /// built-in Bot API emulator (no TELOXIDE_TOKEN needed).
+    Sandbox(SandboxArgs),
     /// Work on the content: check it, calibrate the matcher.
     Faq {
         #[command(subcommand)]
@@ -54,6 +57,23 @@ pub enum FaqCommand {
         #[arg(long)]
         write: bool,
     },
+}
+
+/// `accelerateur sandbox [--port 8080] [--host 127.0.0.1] [--data-dir ./sandbox-data]`.
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Port of the web page (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on; the default keeps the sandbox private to this machine.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Directory of the sandbox's SQLite database (created if missing).
+    #[arg(long, default_value = "sandbox-data")]
+    pub data_dir: PathBuf,
+    /// Use this database instead of the one in --data-dir (DATABASE_URL is ignored by the sandbox).
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 impl Cli {

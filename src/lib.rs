@@ -21,6 +21,8 @@ pub mod curriculum;
 pub mod faq;
 /// French messages from Fluent files.
 pub mod i18n;
+/// `accelerateur sandbox`: the bot in a browser chat page, through the Bot API emulator.
+pub mod sandbox;
 /// Builds and runs the bot.
 pub mod startup;
 /// The database: the only module that runs SQL.

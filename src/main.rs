@@ -8,6 +8,7 @@ use accelerateur::{
     cli::{Cli, CliCommand},
     clock::AppClock,
     config::{CommonSettings, Environment, Settings},
+    sandbox::{self, SandboxOptions},
     startup::Application,
     storage::Db,
     telemetry,
@@ -28,6 +29,10 @@ async fn main() -> ExitCode {
         },
         CliCommand::Migrate => match CommonSettings::from_source(&env) {
             Ok(settings) => migrate(settings).await,
+            Err(error) => return config_error(&error),
+        },
+        CliCommand::Sandbox(args) => match SandboxOptions::from_cli(args, &env) {
+            Ok(options) => sandbox::run(options).await,
             Err(error) => return config_error(&error),
         },
         content_command => {
@@ -121,7 +126,7 @@ mod content {
                 )
             }
             CliCommand::Eval { file } => Ok(commands::eval(&load(faq_dir)?, file, &mut out)?.meets_targets()),
-            CliCommand::Run | CliCommand::Migrate => unreachable!("handled by main"),
+            CliCommand::Run | CliCommand::Migrate | CliCommand::Sandbox(_) => unreachable!("handled by main"),
         }
     }
 
