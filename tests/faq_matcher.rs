@@ -148,6 +148,64 @@ fn scoring_parameter_sweep() {
     }
 }
 
+/// Sweeps the scoring parameters judged by the calibration objective on the calibration data
+/// (`faq/calibration/questions.tsv`, leave-one-out, off-topic file); dev figures for information.
+/// `cargo test --release --test faq_matcher objective_sweep -- --ignored --nocapture`
+#[test]
+#[ignore = "slow; run by hand when tuning"]
+fn objective_sweep() {
+    use accelerateur::faq::calibrate::calibrate_with;
+    use accelerateur::faq::eval::{evaluate, read_cases};
+    use accelerateur::faq::index::ScoringParams;
+    let mut content = FaqContent::load_dir(&faq_dir()).unwrap();
+    let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
+    let realistic = read_cases(&faq_dir().join("calibration/questions.tsv")).unwrap();
+    let dev = read_cases(Path::new("/work/shared/eval/dev-questions.tsv")).ok();
+    let mut settings = Vec::new();
+    for unknown_word_idf in [0.75, 1.0, 1.5] {
+        for context_weight in [0.5, 1.0] {
+            for coverage_share in [0.6, 0.7, 0.8] {
+                for evidence_full in [8.0, 12.0] {
+                    for coverage_cap in [16.0, 24.0] {
+                        settings.push(ScoringParams {
+                            unknown_word_idf,
+                            context_weight,
+                            coverage_share,
+                            evidence_full,
+                            coverage_cap,
+                            ..ScoringParams::default()
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for params in settings {
+        let index = FaqIndex::build_with(&content, params);
+        let c = calibrate_with(&index, &off_topic, &realistic);
+        content.thresholds = c.thresholds;
+        let index = FaqIndex::build_with(&content, params);
+        let d = dev.as_ref().map_or("-".to_owned(), |cases| {
+            let d = evaluate(&index, cases);
+            format!("{:.1}/{:.1}/{:.1}/{:.1}", d.direct, d.resolved, d.wrong, d.out_of_scope_answered)
+        });
+        let r = c.realistic.unwrap_or_default();
+        println!(
+            "unk {} ctx {} cov {} ev {} cap {}: real {:.1}/{:.1}/{:.1} loo {:.1} off {:.1} | dev {d}",
+            params.unknown_word_idf,
+            params.context_weight,
+            params.coverage_share,
+            params.evidence_full,
+            params.coverage_cap,
+            r.direct,
+            r.resolved,
+            r.wrong,
+            c.direct,
+            c.off_topic_answered
+        );
+    }
+}
+
 /// Lists left-out variants that land on another entry (content overlap report).
 /// `cargo test --release --test faq_matcher confusions -- --ignored --nocapture`
 #[test]

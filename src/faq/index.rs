@@ -43,13 +43,14 @@ pub const COVERAGE_SHARE: f32 = 0.7;
 /// Matched informative weight (sum of IDF × field weight) from which a match counts fully;
 /// below it, the score is scaled by `(mass / EVIDENCE_FULL) ^ EVIDENCE_POWER`, so that one common
 /// word ("jour", "test") cannot make a confident answer on its own.
-pub const EVIDENCE_FULL: f32 = 8.0;
+pub const EVIDENCE_FULL: f32 = 12.0;
 pub const EVIDENCE_POWER: f32 = 0.5;
 /// Weight, relative to the rarest known term, of a question word the FAQ never uses.
-pub const UNKNOWN_WORD_IDF: f32 = 0.75;
+pub const UNKNOWN_WORD_IDF: f32 = 1.5;
 
-/// See [`ScoringParams::context_weight`].
-pub const CONTEXT_WEIGHT: f32 = 0.5;
+/// See [`ScoringParams::context_weight`]. 1 (off): on the calibration questions, weighting the
+/// story around the asking clause at 0.3 or 0.5 lowered the objective (`objective_sweep`).
+pub const CONTEXT_WEIGHT: f32 = 1.0;
 /// Content words from which a message is long enough to look for its asking clause.
 pub const LONG_MESSAGE_WORDS: usize = 6;
 /// Folded interrogative words that mark the asking clause when no clause ends with `?`.
@@ -136,10 +137,15 @@ pub(crate) enum Analysis {
     /// Known terms with their typo factor and context weight (see
     /// [`FaqIndex::clause_weights`]), and the summed weight of unknown words.
     Terms {
-        terms: Vec<(u32, f32, f32)>,
+        terms: Vec<QueryTerm>,
         unknown: f32,
     },
 }
+
+/// A question term: `(term, typo factor, context weight, group)`. Terms of one group come from
+/// the same question word (the word, its synonym concept, other typo corrections) and count once:
+/// the best of them.
+pub(crate) type QueryTerm = (u32, f32, f32, u32);
 
 /// A scored entry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,6 +161,8 @@ struct Scratch {
     text_dot: Vec<f32>,
     touched_entries: Vec<u32>,
     touched_texts: Vec<u32>,
+    group_best: Vec<f32>,
+    group_touched: Vec<u32>,
 }
 
 thread_local! {
@@ -433,7 +441,7 @@ impl FaqIndex {
         // Resolve each word to a stem the index or the lexicon knows, correcting typos.
         let mut stems = Vec::with_capacity(words.len());
         let mut factors = Vec::with_capacity(words.len());
-        let mut extra: Vec<(u32, f32, f32)> = Vec::new();
+        let mut extra: Vec<QueryTerm> = Vec::new();
         for (w, word) in words.iter().enumerate() {
             let stem = self.normalizer.stem(word);
             let known = self.term_ids.get(&stem).is_some_and(|&id| !self.only_in(id, excluded_text));
@@ -456,7 +464,7 @@ impl FaqIndex {
                         stems.push(self.normalizer.stem(raw_word));
                         factors.push(factor);
                         for &(other, f) in &corrections[1..] {
-                            extra.push((self.raw_words[other as usize].1, f, weights[w]));
+                            extra.push((self.raw_words[other as usize].1, f, weights[w], w as u32));
                         }
                     }
                     None => {
@@ -468,14 +476,15 @@ impl FaqIndex {
         }
         let n_words = stems.len();
         let sources = lexicon.apply_synonyms(&mut stems, |s| self.term_ids.contains_key(s));
-        let mut terms: Vec<(u32, f32, f32)> = Vec::with_capacity(stems.len());
+        let mut terms: Vec<QueryTerm> = Vec::with_capacity(stems.len());
         let mut unknown = 0.0;
         let mut unknown_seen: Vec<&str> = Vec::new();
         for (i, stem) in stems.iter().enumerate() {
-            let (factor, weight) =
-                if i < n_words { (factors[i], weights[i]) } else { (1.0, weights[sources[i - n_words]]) };
+            let group = if i < n_words { i } else { sources[i - n_words] };
+            let factor = if i < n_words { factors[i] } else { 1.0 };
+            let weight = weights[group];
             match self.term_ids.get(stem) {
-                Some(&id) if factor > 0.0 => push_max(&mut terms, id, factor, weight),
+                Some(&id) if factor > 0.0 => push_max(&mut terms, (id, factor, weight, group as u32)),
                 _ => {
                     if !unknown_seen.contains(&stem.as_str()) {
                         unknown_seen.push(stem);
@@ -484,8 +493,8 @@ impl FaqIndex {
                 }
             }
         }
-        for (id, f, weight) in extra {
-            push_max(&mut terms, id, f, weight);
+        for term in extra {
+            push_max(&mut terms, term);
         }
         if self.params.bigrams {
             for i in 1..n_words {
@@ -493,7 +502,8 @@ impl FaqIndex {
                 if let Some(&id) = self.term_ids.get(&pair) {
                     let factor = factors[i - 1].min(factors[i]);
                     if factor > 0.0 {
-                        push_max(&mut terms, id, factor, weights[i - 1].min(weights[i]));
+                        let group = (n_words + stems.len() + i) as u32;
+                        push_max(&mut terms, (id, factor, weights[i - 1].min(weights[i]), group));
                     }
                 }
             }
@@ -576,12 +586,23 @@ impl FaqIndex {
     /// leave-one-variant-out calibration).
     pub(crate) fn rank(
         &self,
-        terms: &[(u32, f32, f32)],
+        terms: &[QueryTerm],
         unknown: f32,
         limit: usize,
         excluded_text: Option<u32>,
     ) -> Vec<Scored> {
-        let total: f32 = terms.iter().map(|&(t, _, weight)| self.idf[t as usize] * weight).sum::<f32>() + unknown;
+        // One question word counts once: its weight is the best of its group's terms.
+        let mut groups: Vec<(u32, f32)> = Vec::with_capacity(terms.len());
+        for &(t, _, weight, group) in terms {
+            let v = self.idf[t as usize] * weight;
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some(slot) => slot.1 = slot.1.max(v),
+                None => groups.push((group, v)),
+            }
+        }
+        let total: f32 = groups.iter().map(|&(_, v)| v).sum::<f32>() + unknown;
+        let dot_total: f32 =
+            terms.iter().map(|&(t, _, weight, _)| self.idf[t as usize] * weight).sum::<f32>() + unknown;
         if total <= 0.0 {
             return Vec::new();
         }
@@ -595,34 +616,45 @@ impl FaqIndex {
             if s.text_dot.len() < self.texts.len() {
                 s.text_dot.resize(self.texts.len(), 0.0);
             }
-            for &(term, factor, weight) in terms {
-                let w = self.idf[term as usize] * factor * weight;
-                let mut current = u32::MAX;
-                let mut best = 0.0f32;
-                for p in &self.postings[term as usize] {
-                    if Some(p.text) == excluded_text {
-                        continue;
-                    }
-                    if p.entry != current {
-                        if current != u32::MAX {
-                            add_entry(s, current, w * best);
-                        }
-                        current = p.entry;
-                        best = 0.0;
-                    }
-                    best = best.max(p.weight);
-                    if matches!(self.texts[p.text as usize].field, Field::Question | Field::Variant) {
-                        if s.text_dot[p.text as usize] == 0.0 {
-                            s.touched_texts.push(p.text);
-                        }
-                        s.text_dot[p.text as usize] += w;
-                    }
-                }
-                if current != u32::MAX {
-                    add_entry(s, current, w * best);
-                }
+            if s.group_best.len() < self.content.entries.len() {
+                s.group_best.resize(self.content.entries.len(), 0.0);
             }
-            let qnorm = total.sqrt();
+            for &(group, _) in &groups {
+                for &(term, factor, weight, _) in terms.iter().filter(|t| t.3 == group) {
+                    let w = self.idf[term as usize] * factor * weight;
+                    let mut current = u32::MAX;
+                    let mut best = 0.0f32;
+                    for p in &self.postings[term as usize] {
+                        if Some(p.text) == excluded_text {
+                            continue;
+                        }
+                        if p.entry != current {
+                            if current != u32::MAX {
+                                group_max(s, current, w * best);
+                            }
+                            current = p.entry;
+                            best = 0.0;
+                        }
+                        best = best.max(p.weight);
+                        if matches!(self.texts[p.text as usize].field, Field::Question | Field::Variant) {
+                            if s.text_dot[p.text as usize] == 0.0 {
+                                s.touched_texts.push(p.text);
+                            }
+                            s.text_dot[p.text as usize] += w;
+                        }
+                    }
+                    if current != u32::MAX {
+                        group_max(s, current, w * best);
+                    }
+                }
+                for i in 0..s.group_touched.len() {
+                    let e = s.group_touched[i];
+                    let v = std::mem::take(&mut s.group_best[e as usize]);
+                    add_entry(s, e, v);
+                }
+                s.group_touched.clear();
+            }
+            let qnorm = dot_total.sqrt();
             for &t in &s.touched_texts {
                 let info = &self.texts[t as usize];
                 let cos = s.text_dot[t as usize] / (qnorm * info.norm.max(1e-6));
@@ -699,7 +731,9 @@ impl FaqIndex {
             Analysis::Terms { terms, unknown } => {
                 let mut parts: Vec<String> = terms
                     .iter()
-                    .map(|&(t, f, w)| format!("{}*{f:.1}x{w:.1}/{:.2}", self.stems[t as usize], self.idf[t as usize]))
+                    .map(|&(t, f, w, _)| {
+                        format!("{}*{f:.1}x{w:.1}/{:.2}", self.stems[t as usize], self.idf[t as usize])
+                    })
                     .collect();
                 parts.push(format!("unknown={unknown:.2}"));
                 parts.join(" ")
@@ -723,12 +757,20 @@ fn add_entry(s: &mut Scratch, entry: u32, value: f32) {
     *slot += value.max(f32::MIN_POSITIVE);
 }
 
-fn push_max(terms: &mut Vec<(u32, f32, f32)>, id: u32, factor: f32, weight: f32) {
-    match terms.iter_mut().find(|(t, _, _)| *t == id) {
+fn group_max(s: &mut Scratch, entry: u32, value: f32) {
+    let slot = &mut s.group_best[entry as usize];
+    if *slot == 0.0 {
+        s.group_touched.push(entry);
+    }
+    *slot = slot.max(value.max(f32::MIN_POSITIVE));
+}
+
+fn push_max(terms: &mut Vec<QueryTerm>, term: QueryTerm) {
+    match terms.iter_mut().find(|t| t.0 == term.0) {
         Some(slot) => {
-            slot.1 = slot.1.max(factor);
-            slot.2 = slot.2.max(weight);
+            slot.1 = slot.1.max(term.1);
+            slot.2 = slot.2.max(term.2);
         }
-        None => terms.push((id, factor, weight)),
+        None => terms.push(term),
     }
 }

@@ -3,7 +3,8 @@
 //! One job: turn a French message typed on a phone into comparable words. Steps, in order:
 //! lower-case; everything that is neither a letter, a digit nor an apostrophe becomes a space
 //! (emoji and punctuation disappear, hyphens split words); accents are folded with `deunicode`;
-//! elisions (`l'`, `d'`, `j'`, `qu'`, `c'`, `n'`, `s'`, `t'`, `m'`) are dropped. The result is a list
+//! elisions (`l'`, `d'`, `j'`, `qu'`, `c'`, `n'`, `s'`, `m'`) are dropped, except `t'`, which becomes
+//! `tu` (a stop word, but smalltalk phrases such as "tu es un robot" need it). The result is a list
 //! of *words* ([`fold_words`]). [`Normalizer::term`] then turns a content word into a [`Term`] that
 //! keeps both its raw (folded) form and its French Snowball stem: a typo changes the stem, so typo
 //! tolerance works on raw forms while scoring works on stems.
@@ -248,6 +249,10 @@ pub fn fold_words(text: &str) -> Vec<String> {
         while let Some(part) = parts.next() {
             let elided = parts.peek().is_some() && ELISIONS.contains(&part);
             if elided {
+                // "t'es", "t'as": the elided "tu" matters to smalltalk phrases ("tu es un robot").
+                if part == "t" {
+                    words.push("tu".to_owned());
+                }
                 continue;
             }
             // deunicode may turn a letter into several characters with spaces or symbols.
