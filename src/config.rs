@@ -20,6 +20,8 @@ pub struct Settings {
     pub faq_dir: PathBuf,
     /// Base URL that curriculum module paths are appended to.
     pub course_url: Url,
+    /// Where merchants join the live webinar (a video-conference room), if the operator has one.
+    pub webinar_url: Option<Url>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +183,7 @@ pub struct CommonSettings {
     pub timezone: jiff::tz::TimeZone,
     pub faq_dir: PathBuf,
     pub course_url: Url,
+    pub webinar_url: Option<Url>,
 }
 
 impl CommonSettings {
@@ -197,12 +200,22 @@ impl CommonSettings {
         })?;
         let faq_dir = PathBuf::from(source.get("ACCEL_FAQ_DIR").unwrap_or_else(|| "faq".to_owned()));
         let course_url = parse_base_url(source.get("ACCEL_COURSE_URL"))?;
-        Ok(Self { database, roles, timezone, faq_dir, course_url })
+        let webinar_url = match source.get("ACCEL_WEBINAR_URL") {
+            None => None,
+            Some(raw) => Some(parse_http_url(&raw).ok_or_else(|| {
+                ConfigError::invalid("ACCEL_WEBINAR_URL", "an http(s) URL of the live webinar room", &raw)
+            })?),
+        };
+        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url })
     }
 }
 
 /// Default base URL of the course platform (see README): an operator points it at their own.
 pub const DEFAULT_COURSE_URL: &str = "https://formation.accelerateur.example/parcours/";
+
+fn parse_http_url(raw: &str) -> Option<Url> {
+    Url::parse(raw.trim()).ok().filter(|url| matches!(url.scheme(), "http" | "https"))
+}
 
 fn parse_base_url(raw: Option<String>) -> Result<Url, ConfigError> {
     let raw = raw.unwrap_or_else(|| DEFAULT_COURSE_URL.to_owned());
@@ -245,8 +258,8 @@ impl Settings {
 
     #[must_use]
     pub fn with_common(common: CommonSettings, telegram: TelegramSettings) -> Self {
-        let CommonSettings { database, roles, timezone, faq_dir, course_url } = common;
-        Self { telegram, database, roles, timezone, faq_dir, course_url }
+        let CommonSettings { database, roles, timezone, faq_dir, course_url, webinar_url } = common;
+        Self { telegram, database, roles, timezone, faq_dir, course_url, webinar_url }
     }
 }
 

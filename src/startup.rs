@@ -28,6 +28,7 @@ pub struct BotConfig {
     pub timezone: jiff::tz::TimeZone,
     pub roles: RoleSettings,
     pub course_url: Url,
+    pub webinar_url: Option<Url>,
 }
 
 impl BotConfig {
@@ -73,6 +74,7 @@ impl Application {
             timezone: settings.timezone.clone(),
             roles: settings.roles.clone(),
             course_url: settings.course_url.clone(),
+            webinar_url: settings.webinar_url.clone(),
         });
         let dispatcher = Dispatcher::builder(bot.clone(), schema())
             .dependencies(dptree::deps![Telegram::new(bot, db.clone()), db.clone(), clock, config, content])
