@@ -13,13 +13,7 @@ use url::Url;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub telegram: TelegramSettings,
-    pub database: DatabaseUrl,
-    pub roles: RoleSettings,
-    pub timezone: jiff::tz::TimeZone,
-    /// Directory holding the FAQ, the curriculum and the matcher's lexicon.
-    pub faq_dir: PathBuf,
-    /// Base URL that curriculum module paths are appended to.
-    pub course_url: Url,
+    pub common: CommonSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +28,16 @@ pub struct TelegramSettings {
 pub struct RoleSettings {
     pub admins: Vec<UserId>,
     pub trainers: Vec<UserId>,
+}
+
+impl RoleSettings {
+    /// Trainers, then admins who are not also trainers.
+    #[must_use]
+    pub fn staff(&self) -> Vec<UserId> {
+        let mut staff = self.trainers.clone();
+        staff.extend(self.admins.iter().filter(|id| !self.trainers.contains(id)));
+        staff
+    }
 }
 
 /// The bot token. Never printed.
@@ -173,14 +177,19 @@ impl<const N: usize> Source for [(&str, &str); N] {
     }
 }
 
-/// The settings that do not involve Telegram (enough for `migrate`, `faq`, `sandbox`).
+/// The settings that do not involve the Telegram connection (enough for `migrate`, `faq`, `sandbox`); handlers
+/// receive them as [`crate::startup::BotSettings`].
 #[derive(Debug, Clone)]
 pub struct CommonSettings {
     pub database: DatabaseUrl,
     pub roles: RoleSettings,
     pub timezone: jiff::tz::TimeZone,
+    /// Directory holding the FAQ, the curriculum and the matcher's lexicon.
     pub faq_dir: PathBuf,
+    /// Base URL that curriculum module paths are appended to.
     pub course_url: Url,
+    /// Where merchants join the live webinar (a video-conference room), if the operator has one.
+    pub webinar_url: Option<Url>,
 }
 
 impl CommonSettings {
@@ -197,12 +206,22 @@ impl CommonSettings {
         })?;
         let faq_dir = PathBuf::from(source.get("ACCEL_FAQ_DIR").unwrap_or_else(|| "faq".to_owned()));
         let course_url = parse_base_url(source.get("ACCEL_COURSE_URL"))?;
-        Ok(Self { database, roles, timezone, faq_dir, course_url })
+        let webinar_url = match source.get("ACCEL_WEBINAR_URL") {
+            None => None,
+            Some(raw) => Some(parse_http_url(&raw).ok_or_else(|| {
+                ConfigError::invalid("ACCEL_WEBINAR_URL", "an http(s) URL of the live webinar room", &raw)
+            })?),
+        };
+        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url })
     }
 }
 
 /// Default base URL of the course platform (see README): an operator points it at their own.
 pub const DEFAULT_COURSE_URL: &str = "https://formation.accelerateur.example/parcours/";
+
+fn parse_http_url(raw: &str) -> Option<Url> {
+    Url::parse(raw.trim()).ok().filter(|url| matches!(url.scheme(), "http" | "https"))
+}
 
 fn parse_base_url(raw: Option<String>) -> Result<Url, ConfigError> {
     let raw = raw.unwrap_or_else(|| DEFAULT_COURSE_URL.to_owned());
@@ -245,8 +264,7 @@ impl Settings {
 
     #[must_use]
     pub fn with_common(common: CommonSettings, telegram: TelegramSettings) -> Self {
-        let CommonSettings { database, roles, timezone, faq_dir, course_url } = common;
-        Self { telegram, database, roles, timezone, faq_dir, course_url }
+        Self { telegram, common }
     }
 }
 
@@ -277,10 +295,12 @@ mod tests {
     #[test]
     fn defaults_are_sqlite_paris_and_no_roles() {
         let settings = Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc")]).unwrap();
-        assert_eq!(settings.database.expose(), DatabaseUrl::DEFAULT);
-        assert_eq!(settings.timezone.iana_name(), Some("Europe/Paris"));
-        assert!(settings.roles.admins.is_empty() && settings.roles.trainers.is_empty());
-        assert_eq!(settings.course_url.as_str(), DEFAULT_COURSE_URL);
+        let common = &settings.common;
+        assert_eq!(common.database.expose(), DatabaseUrl::DEFAULT);
+        assert_eq!(common.timezone.iana_name(), Some("Europe/Paris"));
+        assert!(common.roles.admins.is_empty() && common.roles.trainers.is_empty());
+        assert_eq!(common.course_url.as_str(), DEFAULT_COURSE_URL);
+        assert_eq!(common.webinar_url, None);
     }
 
     #[test]
@@ -293,7 +313,8 @@ mod tests {
     fn role_lists_accept_spaces_and_trailing_commas() {
         let settings =
             Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc"), ("ACCEL_TRAINERS", " 12, 34 ,")]).unwrap();
-        assert_eq!(settings.roles.trainers, vec![UserId(12), UserId(34)]);
+        assert_eq!(settings.common.roles.trainers, vec![UserId(12), UserId(34)]);
+        assert_eq!(settings.common.roles.staff(), vec![UserId(12), UserId(34)]);
     }
 
     #[test]

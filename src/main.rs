@@ -65,7 +65,7 @@ fn config_error(error: &accelerateur::config::ConfigError) -> ExitCode {
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {
-    tracing::info!(database = %settings.database, faq = %settings.faq_dir.display(), "starting");
+    tracing::info!(database = %settings.common.database, faq = %settings.common.faq_dir.display(), "starting");
     let app = Application::build(settings, AppClock::system()).await?;
     let token = app.shutdown_token();
     tokio::spawn(async move {

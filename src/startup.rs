@@ -12,36 +12,17 @@ use teloxide::{
     prelude::*,
     requests::RequesterExt,
 };
-use url::Url;
 
 use crate::{
     clock::AppClock,
-    config::{RoleSettings, Settings},
+    config::{CommonSettings, RoleSettings, Settings},
     content::LiveContent,
     storage::{Db, users::Role},
     telegram::{Telegram, Tg, commands, schema::schema},
 };
 
-/// What handlers need to know of the configuration (no secrets).
-#[derive(Debug, Clone)]
-pub struct BotConfig {
-    pub timezone: jiff::tz::TimeZone,
-    pub roles: RoleSettings,
-    pub course_url: Url,
-}
-
-impl BotConfig {
-    /// Trainers and admins named by the operator: who is told about forwarded questions.
-    #[must_use]
-    pub fn staff(&self) -> Vec<UserId> {
-        let mut staff = self.roles.trainers.clone();
-        staff.extend(self.roles.admins.iter().filter(|id| !self.roles.trainers.contains(id)));
-        staff
-    }
-}
-
-/// Injected into handlers.
-pub type BotSettings = Arc<BotConfig>;
+/// The configuration handlers see (database password and bot token redacted in `Debug`).
+pub type BotSettings = Arc<CommonSettings>;
 
 /// The bot, ready to run.
 pub struct Application {
@@ -52,10 +33,10 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the dispatcher.
     pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
-        let content = LiveContent::load(&settings.faq_dir).with_context(|| {
-            format!("invalid content in {} (run `accelerateur faq check`)", settings.faq_dir.display())
+        let content = LiveContent::load(&settings.common.faq_dir).with_context(|| {
+            format!("invalid content in {} (run `accelerateur faq check`)", settings.common.faq_dir.display())
         })?;
-        let db = Db::open(&settings.database).await?;
+        let db = Db::open(&settings.common.database).await?;
         let mut bot = Bot::new(settings.telegram.token.expose());
         if let Some(url) = settings.telegram.api_url.clone() {
             bot = bot.set_api_url(url);
@@ -64,16 +45,12 @@ impl Application {
         let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
         tracing::info!(username = me.username(), "connected to Telegram");
 
-        let staff = configured_staff(&settings.roles);
+        let staff = configured_staff(&settings.common.roles);
         if let Err(error) = commands::register(&bot, &staff).await {
             tracing::warn!(error = %error, "cannot register the command lists; continuing");
         }
 
-        let config = Arc::new(BotConfig {
-            timezone: settings.timezone.clone(),
-            roles: settings.roles.clone(),
-            course_url: settings.course_url.clone(),
-        });
+        let config: BotSettings = Arc::new(settings.common.clone());
         let dispatcher = Dispatcher::builder(bot.clone(), schema())
             .dependencies(dptree::deps![Telegram::new(bot, db.clone()), db.clone(), clock, config, content])
             .default_handler(|update| async move {

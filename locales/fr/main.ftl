@@ -44,6 +44,10 @@ webinars-text =
     Un webinaire a lieu chaque jour de semaine à 10 h (heure de Paris) : un formateur présente un thème et répond à vos questions en direct.
 
     Prochaine séance : <b>{ $next_session }</b>.
+
+webinars-join-below = Pour la rejoindre, appuyez sur le bouton ci-dessous quelques minutes avant 10 h : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
+webinars-join-later = Le lien de connexion est publié ici par l'équipe avant chaque séance : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
+webinar-join = ▶️ Rejoindre le webinaire
 webinar-date = { $weekday } { $day } { $month } à { $time }
 
 reminders-soon =

@@ -54,6 +54,17 @@ pub fn back_to_menu() -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![row(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home))])
 }
 
+/// Under the webinar screen: a button to join the live room (when the operator configured one), and back.
+#[must_use]
+pub fn webinars(join: Option<&Url>) -> InlineKeyboardMarkup {
+    let mut rows = Vec::new();
+    if let Some(url) = join {
+        rows.push(vec![InlineKeyboardButton::url(tr!("webinar-join"), url.clone())]);
+    }
+    rows.push(row(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home)));
+    InlineKeyboardMarkup::new(rows)
+}
+
 /// An FAQ answer, with 👍 / 👎 (or thanks once voted) and buttons to its related modules.
 #[must_use]
 pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Option<bool>) -> Screen {

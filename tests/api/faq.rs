@@ -162,7 +162,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 async fn app_with_faq(dir: &Path) -> TestApp {
     let dir = dir.to_path_buf();
-    spawn_app_with(move |settings| settings.faq_dir = dir).await
+    spawn_app_with(move |settings| settings.common.faq_dir = dir).await
 }
 
 #[tokio::test]

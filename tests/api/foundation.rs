@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use accelerateur::telegram_emulator::{Fault, FaultKind, NonText};
+use accelerateur::telegram_emulator::{ButtonKind, Fault, FaultKind, NonText};
 
 use crate::helpers::{ADMIN, TRAINER, labels, spawn_app};
 
@@ -129,6 +129,8 @@ async fn the_webinar_entry_gives_the_next_session_in_paris_time() {
     let app = spawn_app().await;
     let reply = app.user(110).sends("/webinaires").await;
     assert!(reply.text.contains("lundi 23 novembre à 10:00"), "{}", reply.text);
+    let join = reply.buttons.iter().flatten().find(|b| b.text == "▶️ Rejoindre le webinaire").expect("a join button");
+    assert!(matches!(&join.kind, ButtonKind::Url(url) if url == "https://visio.example.org/accelerateur"));
 }
 
 #[tokio::test]

@@ -108,6 +108,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         ("ACCEL_ADMINS", "9001"),
         ("ACCEL_TRAINERS", "9002"),
         ("ACCEL_TIMEZONE", "Europe/Paris"),
+        ("ACCEL_WEBINAR_URL", "https://visio.example.org/accelerateur"),
     ])
     .unwrap();
     common.database = database.url.clone();

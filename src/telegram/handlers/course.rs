@@ -23,6 +23,20 @@ async fn seen(db: &Db, user: UserId) -> anyhow::Result<HashSet<String>> {
     Ok(db.seen_modules(user).await?)
 }
 
+/// The card of module `module_id` as `user` sees it, or `None` when no such module exists (a stale button).
+async fn module_card(
+    db: &Db,
+    content: &LiveContent,
+    settings: &BotSettings,
+    user: UserId,
+    module_id: &str,
+) -> anyhow::Result<Option<Screen>> {
+    let index = content.index();
+    let curriculum = &index.content().curriculum;
+    let Some(module) = curriculum.module(module_id) else { return Ok(None) };
+    Ok(Some(keyboards::module_screen(curriculum, module, &seen(db, user).await?, &settings.course_url)))
+}
+
 /// `/parcours`: the chapters with progress, as a new message.
 pub async fn course_command(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
@@ -55,11 +69,9 @@ pub async fn open_module(
     query: CallbackQuery,
     module_id: String,
 ) -> HandlerResult {
-    let index = content.index();
-    let curriculum = &index.content().curriculum;
-    let Some(module) = curriculum.module(&module_id) else { return expired_button(tg, query).await };
-    let (text, keyboard) =
-        keyboards::module_screen(curriculum, module, &seen(&db, query.from.id).await?, &settings.course_url);
+    let Some((text, keyboard)) = module_card(&db, &content, &settings, query.from.id, &module_id).await? else {
+        return expired_button(tg, query).await;
+    };
     if let Some((chat, _)) = origin(&query) {
         tg.send(chat, text, Some(keyboard)).await;
     }
@@ -98,11 +110,10 @@ pub async fn module(
     query: CallbackQuery,
     module_id: String,
 ) -> HandlerResult {
-    let index = content.index();
-    let curriculum = &index.content().curriculum;
-    let Some(module) = curriculum.module(&module_id) else { return expired_button(tg, query).await };
-    let screen = keyboards::module_screen(curriculum, module, &seen(&db, query.from.id).await?, &settings.course_url);
-    show_in_place(&tg, query, screen, None).await;
+    match module_card(&db, &content, &settings, query.from.id, &module_id).await? {
+        Some(screen) => show_in_place(&tg, query, screen, None).await,
+        None => expired_button(tg, query).await?,
+    }
     Ok(())
 }
 

@@ -45,7 +45,8 @@ pub async fn help(tg: Telegram, msg: Message) -> HandlerResult {
 }
 
 pub async fn webinars(tg: Telegram, msg: Message, settings: BotSettings, clock: AppClock) -> HandlerResult {
-    tg.send(msg.chat.id, webinars_text(&settings, &clock), Some(keyboards::back_to_menu())).await;
+    let keyboard = keyboards::webinars(settings.webinar_url.as_ref());
+    tg.send(msg.chat.id, webinars_text(&settings, &clock), Some(keyboard)).await;
     Ok(())
 }
 
@@ -72,7 +73,7 @@ pub async fn menu_item(
             (tr_html!("menu-title"), keyboards::main_menu(resume.as_ref()))
         }
         MenuItem::Ask => (tr_html!("ask-prompt"), keyboards::back_to_menu()),
-        MenuItem::Webinars => (webinars_text(&settings, &clock), keyboards::back_to_menu()),
+        MenuItem::Webinars => (webinars_text(&settings, &clock), keyboards::webinars(settings.webinar_url.as_ref())),
         MenuItem::Reminders => (tr_html!("reminders-soon"), keyboards::back_to_menu()),
         MenuItem::Help => (tr_html!("help-text"), keyboards::back_to_menu()),
     };
@@ -82,7 +83,11 @@ pub async fn menu_item(
 
 fn webinars_text(settings: &BotSettings, clock: &AppClock) -> Html {
     let next = webinar::next_session(clock.now(), &settings.timezone);
-    tr_html!("webinars-text", next_session = webinar::french_date(&next))
+    let how_to_join = match settings.webinar_url {
+        Some(_) => tr_html!("webinars-join-below"),
+        None => tr_html!("webinars-join-later"),
+    };
+    tr_html!("webinars-text", next_session = webinar::french_date(&next)).push(&how_to_join)
 }
 
 /// The chat and message a button was pressed on (the message may be too old for Telegram to send it back).

@@ -168,7 +168,7 @@ async fn notify_trainers(
 ) -> anyhow::Result<()> {
     if db.forward_question(question_id, from.id, clock.unix()).await? {
         let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
-        for trainer in settings.staff() {
+        for trainer in settings.roles.staff() {
             // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
             if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
                 tg.send(ChatId::from(trainer), note.clone(), None).await;
