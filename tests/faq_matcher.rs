@@ -71,14 +71,30 @@ fn dev_set_does_not_regress() {
         return;
     };
     println!("{text}");
+    // Thresholds calibrated on faq/calibration/questions.tsv with a 3% off-topic budget: fewer
+    // dev suggestions than the leave-one-out calibration gave (resolved 91.7 -> 89.6), fewer
+    // off-topic answers (15 -> 10) and wrong answers (2.1 -> 1.0).
     assert!(report.direct >= 80.0, "{text}");
-    assert!(report.resolved >= 90.0, "{text}");
+    assert!(report.resolved >= 88.0, "{text}");
     assert!(report.wrong <= 3.2, "{text}");
-    assert!(report.out_of_scope_answered <= 15.0, "{text}");
+    assert!(report.out_of_scope_answered <= 10.0, "{text}");
+}
+
+/// Floors on the calibration questions (in-sample for the thresholds: an optimistic figure).
+#[test]
+fn calibration_questions_do_not_regress() {
+    let mut out = Vec::new();
+    let report = commands::eval(&index(), &faq_dir().join("calibration/questions.tsv"), &mut out).unwrap();
+    let text = String::from_utf8_lossy(&out);
+    println!("{text}");
+    assert!(report.direct >= 80.0, "{text}");
+    assert!(report.resolved >= 88.0, "{text}");
+    assert!(report.wrong <= 2.5, "{text}");
+    assert!(report.out_of_scope_answered <= 5.0, "{text}");
 }
 
 #[test]
-#[ignore = "issue-3 targets not met yet (see the matcher report)"]
+#[ignore = "issue-3 targets not met yet: dev direct 83.3, resolved 89.6, off-topic answered 10 (see the matcher report)"]
 fn dev_set_targets_are_met() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
     let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };

@@ -24,10 +24,24 @@
 //!   weight, so that one common word ("jour", "test") cannot carry a match on its own.
 //!
 //! `score = (COVERAGE_SHARE × coverage + (1 - COVERAGE_SHARE) × closeness) × evidence`, in
-//! `[0, 1]`. The constants were chosen with the sweep in `tests/faq_matcher.rs`
-//! (`scoring_parameter_sweep`): each setting is calibrated and judged on its leave-one-variant-out
-//! direct-answer rate at the wrong-answer budget (see [`crate::faq::calibrate`]), not on the dev
-//! set. Turning scores into an answer, suggestions or a fallback is the matcher's job.
+//! `[0, 1]`.
+//!
+//! *One word, one piece of evidence*: a question word can yield several terms (the word, its
+//! synonym concept, other typo corrections). They form a group: the question counts the group
+//! once, at the weight of its most common reading, and an entry earns the best of what it matches
+//! in the group. Counting the word and its concept separately let one ambiguous word ("raconte",
+//! "recette", "heure") carry off-topic messages to confident scores.
+//!
+//! *Long messages*: [`FaqIndex::clause_weights`] can weight the words outside the clause that asks
+//! (`?` or an interrogative) at [`CONTEXT_WEIGHT`]; measured on the calibration questions it did
+//! not help (the story often names the topic), so it is off (1.0).
+//!
+//! The constants were chosen with `objective_sweep` in `tests/faq_matcher.rs`: each setting is
+//! calibrated ([`crate::faq::calibrate`]) and judged by the calibration objective on
+//! `faq/calibration/questions.tsv`, leave-one-out and the off-topic messages, not on the dev set
+//! (unknown words at 1.5 × the largest IDF and `EVIDENCE_FULL` 12 came out best; differences
+//! between the best settings are within a point or two). Turning scores into an answer,
+//! suggestions or a fallback is the matcher's job.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -591,12 +605,15 @@ impl FaqIndex {
         limit: usize,
         excluded_text: Option<u32>,
     ) -> Vec<Scored> {
-        // One question word counts once: its weight is the best of its group's terms.
+        // One question word counts once. Its weight in the question is that of its most common
+        // reading (a synonym concept is usually more common than the word itself), and an entry
+        // earns the best of what it matches in the group (see `group_max`), so an entry that
+        // uses a synonym covers the word fully.
         let mut groups: Vec<(u32, f32)> = Vec::with_capacity(terms.len());
         for &(t, _, weight, group) in terms {
             let v = self.idf[t as usize] * weight;
             match groups.iter_mut().find(|(g, _)| *g == group) {
-                Some(slot) => slot.1 = slot.1.max(v),
+                Some(slot) => slot.1 = slot.1.min(v),
                 None => groups.push((group, v)),
             }
         }

@@ -9,9 +9,13 @@
 //!   `suggest_ratio` × the best score;
 //! - otherwise **fallback**.
 //!
-//! The thresholds are not guessed: [`crate::faq::calibrate`] measures them on the content itself
-//! (leave-one-variant-out for in-scope questions, `faq/calibration/hors-sujet.txt` for
-//! off-topic ones) and writes `faq/calibration/thresholds.toml`, which the content loader reads.
+//! `answer` may be below `suggest`: a clear lead at a modest score is answered, a modest score
+//! without a lead falls back.
+//!
+//! The thresholds are not guessed: [`crate::faq::calibrate`] chooses them by an explicit objective
+//! on realistic labelled questions (`faq/calibration/questions.tsv`), leave-one-variant-out and
+//! off-topic messages, and writes `faq/calibration/thresholds.toml`, which the content loader
+//! reads.
 
 use serde::{Deserialize, Serialize};
 
