@@ -18,7 +18,10 @@ Purpose
           without that variant (exact: BM25 is rebuilt for each held-out variant, TF-IDF's idf and
           vocabulary are recomputed without it, which the script checks against a real refit;
           rapidfuzz and e5 have no corpus statistics, so masking the variant is exact);
-        - out of scope: the lines of faq/calibration/hors-sujet.txt (blank and `#` lines skipped);
+        - in scope too: the labelled messages of faq/calibration/questions.tsv asked against the full
+          index (written independently of the evaluation set; our matcher calibrates on them as well);
+        - out of scope: the lines of faq/calibration/hors-sujet.txt (blank and `#` lines skipped) and
+          the `-` lines of faq/calibration/questions.tsv;
         - T_answer maximises the calibration direct accuracy subject to wrong answers <= 3 % of the
           in-scope samples and answered off-topic messages <= 5 %;
         - T_suggest (<= T_answer) maximises resolved (right answer, or right entry among the
@@ -443,7 +446,7 @@ def outcome_of(faq, s1, top, t_answer, t_suggest):
     return ("fallback", None, [])
 
 
-def run_baseline(key, faq, questions, off_topic, rng):
+def run_baseline(key, faq, questions, off_topic, calibration_questions, rng):
     m = METHODS[key]()
     t0 = time.perf_counter()
     m.fit(faq.docs)
@@ -458,6 +461,14 @@ def run_baseline(key, faq, questions, off_topic, rng):
     if isinstance(m, Tfidf):
         m.check_loo(held, rng)
     cal_out = [faq.rank(m.scores(q))[0] for q in off_topic]
+    # The labelled calibration messages (full index), as our matcher's calibration uses them.
+    for q, exp in calibration_questions:
+        s1, top = faq.rank(m.scores(q))
+        if exp is None:
+            cal_out.append(s1)
+        elif exp in faq.index_of:
+            want = faq.index_of[exp]
+            cal_in.append((s1, top[0] == want, want in top))
     t_answer, t_suggest, fig = choose_thresholds(cal_in, cal_out)
     t_cal = time.perf_counter() - t0 - t_fit
 
@@ -474,7 +485,7 @@ def run_baseline(key, faq, questions, off_topic, rng):
     met["ms_per_question"] = 1000 * elapsed / max(len(questions), 1)
     met["best_entry_right"] = sum(p["candidates"][0] == p["expected"] for p in per_q if p["expected"])
     log(f"{key}: T_answer={fmt_t(t_answer)} T_suggest={fmt_t(t_suggest)}  calibration on "
-        f"{fig['in_scope_samples']} left-out variants / {fig['off_topic_samples']} off-topic: "
+        f"{fig['in_scope_samples']} in-scope (left-out variants + labelled) / {fig['off_topic_samples']} off-topic: "
         f"direct {pct(fig['direct'])}, resolved {pct(fig['resolved'])}, wrong {pct(fig['wrong'])}, "
         f"off-topic answered {pct(fig['off_topic_answered'])}, shown {pct(fig['off_topic_shown'])}; "
         f"best entry right {pct(fig['top1'])}, in top 3 {pct(fig['top3'])}  "
@@ -650,6 +661,8 @@ def main():
                     help="question<TAB>expected file, header line, '-' = out of scope")
     ap.add_argument("--off-topic", type=Path, default=None,
                     help="off-topic calibration messages (default FAQ_DIR/calibration/hors-sujet.txt)")
+    ap.add_argument("--calibration-questions", type=Path, default=None,
+                    help="labelled calibration messages (default FAQ_DIR/calibration/questions.tsv, if present)")
     ap.add_argument("--methods", default=",".join(ALL_METHODS), help=f"comma-separated subset of {ALL_METHODS}")
     ap.add_argument("--ours", help="bot binary, e.g. target/release/accelerateur")
     ap.add_argument("--ours-args", default="ask --json", help="arguments given to the binary (default: %(default)s)")
@@ -670,6 +683,8 @@ def main():
     faq = Faq(args.faq_dir)
     questions = read_questions(args.questions)
     off_topic = read_off_topic(off_path)
+    cal_path = args.calibration_questions or args.faq_dir / "calibration" / "questions.tsv"
+    calibration_questions = read_questions(cal_path) if cal_path.exists() else []
     unknown_ids = sorted({e for _, e in questions if e is not None and e not in faq.index_of})
     if unknown_ids:
         log(f"warning: expected ids not in the FAQ (can never be right): {', '.join(unknown_ids)}")
@@ -687,7 +702,7 @@ def main():
         rows.append(run_ours(str(binary), args.ours_args, questions, args.faq_dir.resolve(), args.ours_timeout))
         log(f"ours: {rows[0]['ms_per_question']:.3f} ms/question ({rows[0]['timing']} timing)")
     rng = random.Random(args.seed)
-    rows += [run_baseline(k, faq, questions, off_topic, rng) for k in methods]
+    rows += [run_baseline(k, faq, questions, off_topic, calibration_questions, rng) for k in methods]
     total = time.perf_counter() - t_start
     log(f"total {total:.0f}s")
 

@@ -56,6 +56,10 @@ impl SendOutcome {
                 | ApiError::CantTalkWithBots,
             ) => Self::Unreachable,
             RequestError::RetryAfter(seconds) => Self::RetryAfter(seconds.duration()),
+            // A 5xx reaches us as an unknown API error carrying the HTTP reason phrase.
+            RequestError::Api(ApiError::Unknown(description)) if is_server_error(description) => {
+                Self::Transient(description.clone())
+            }
             RequestError::Api(api) => Self::Rejected(api.to_string()),
             RequestError::MigrateToChatId(_) | RequestError::InvalidJson { .. } => Self::Rejected(error.to_string()),
             RequestError::Network(_) | RequestError::Io(_) => Self::Transient(error.to_string()),
@@ -96,10 +100,13 @@ impl Telegram {
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
-        let outcome = match request.await {
-            Ok(message) => SendOutcome::Sent(message.id),
-            Err(error) => SendOutcome::from_error(&error),
-        };
+        let outcome = retry_transient(|| async {
+            match request.send_ref().await {
+                Ok(message) => SendOutcome::Sent(message.id),
+                Err(error) => SendOutcome::from_error(&error),
+            }
+        })
+        .await;
         self.after(chat, "sendMessage", &outcome).await;
         outcome
     }
@@ -120,10 +127,13 @@ impl Telegram {
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
-        let outcome = match request.await {
-            Ok(edited) => SendOutcome::Sent(edited.id),
-            Err(error) => SendOutcome::from_error(&error),
-        };
+        let outcome = retry_transient(|| async {
+            match request.send_ref().await {
+                Ok(edited) => SendOutcome::Sent(edited.id),
+                Err(error) => SendOutcome::from_error(&error),
+            }
+        })
+        .await;
         self.after(chat, "editMessageText", &outcome).await;
         outcome
     }
@@ -200,6 +210,32 @@ impl Telegram {
     }
 }
 
+/// Pause before the one retry of a request that failed for a transient reason.
+const TRANSIENT_RETRY_DELAY: Duration = Duration::from_millis(500);
+
+/// Runs `attempt`, and once more after a short pause if it failed for a transient reason (network, timeout, 5xx):
+/// an interactive reply arriving a little late beats one that never arrives. (A timeout after Telegram delivered
+/// can show the message twice; 429s are already retried by `Throttle`.)
+async fn retry_transient<F, Fut>(mut attempt: F) -> SendOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = SendOutcome>,
+{
+    let outcome = attempt().await;
+    if let SendOutcome::Transient(reason) = &outcome {
+        tracing::warn!(reason, "transient Telegram failure, retrying once");
+        tokio::time::sleep(TRANSIENT_RETRY_DELAY).await;
+        return attempt().await;
+    }
+    outcome
+}
+
+fn is_server_error(description: &str) -> bool {
+    ["Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout"]
+        .iter()
+        .any(|reason| description.starts_with(reason))
+}
+
 fn no_link_preview() -> LinkPreviewOptions {
     LinkPreviewOptions {
         is_disabled: true,
@@ -227,6 +263,14 @@ mod tests {
     fn an_unmodified_edit_is_not_a_failure() {
         let outcome = SendOutcome::from_error(&RequestError::Api(ApiError::MessageNotModified));
         assert!(outcome.is_delivered());
+    }
+
+    #[test]
+    fn server_errors_are_transient_and_bad_requests_are_not() {
+        let bad_gateway = RequestError::Api(ApiError::Unknown("Bad Gateway".to_owned()));
+        assert_eq!(SendOutcome::from_error(&bad_gateway), SendOutcome::Transient("Bad Gateway".to_owned()));
+        let odd = RequestError::Api(ApiError::Unknown("Bad Request: something new".to_owned()));
+        assert!(matches!(SendOutcome::from_error(&odd), SendOutcome::Rejected(_)));
     }
 
     #[test]

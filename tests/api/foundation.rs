@@ -73,6 +73,18 @@ async fn a_429_delays_the_reply_which_arrives_once() {
 }
 
 #[tokio::test]
+async fn a_server_error_is_retried_and_the_reply_still_arrives_once() {
+    let app = spawn_app().await;
+    app.emulator.inject_fault(Fault::new(FaultKind::ServerError { status: 502 }).on_method("sendMessage").times(1));
+    let reply = app.user(112).sends("/aide").await;
+    assert!(reply.text.contains("Ce que je sais faire"));
+    let sends: Vec<_> =
+        app.emulator.journal().into_iter().filter(|call| call.method.eq_ignore_ascii_case("sendMessage")).collect();
+    assert_eq!(sends.iter().map(|call| call.status).collect::<Vec<_>>(), [502, 200]);
+    assert_eq!(app.user(112).bot_messages().len(), 1);
+}
+
+#[tokio::test]
 async fn a_user_who_blocked_the_bot_is_flagged_and_nothing_crashes() {
     let app = spawn_app().await;
     let user = app.user(107).named("Karim");

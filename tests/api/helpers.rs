@@ -22,7 +22,7 @@ use teloxide::types::UserId;
 use tokio::task::JoinHandle;
 
 /// How long a test waits for the bot before failing.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Ids with roles in every test app.
 pub const ADMIN: i64 = 9001;
