@@ -198,6 +198,8 @@ pub struct FaqIndex {
     /// Folded content words and the term of their stem.
     raw_words: Vec<(String, u32)>,
     raw_ids: HashMap<String, u32>,
+    /// Stems memoised while building (emptied once the index is built).
+    build_stems: HashMap<String, String>,
     deletions: HashMap<String, Vec<u32>>,
     phonetic: HashMap<String, Vec<u32>>,
     entry_ids: HashMap<String, u32>,
@@ -238,6 +240,7 @@ impl FaqIndex {
             raw_words: Vec::new(),
             raw_ids: HashMap::new(),
             deletions: HashMap::new(),
+            build_stems: HashMap::new(),
             phonetic: HashMap::new(),
             entry_ids: HashMap::new(),
             unknown_idf: 0.0,
@@ -317,6 +320,7 @@ impl FaqIndex {
             .collect();
         index.sorted_stems.sort();
         index.sorted_stems.dedup();
+        index.build_stems = HashMap::new();
         // Typo neighbourhoods over raw words.
         for (i, (word, _)) in index.raw_words.iter().enumerate() {
             let i = i as u32;
@@ -353,7 +357,11 @@ impl FaqIndex {
     fn document_terms(&mut self, text: &str, typo_vocabulary: bool) -> Vec<u32> {
         let lexicon = &self.content.lexicon;
         let words = lexicon.content_words(lexicon.expand(fold_words(text)));
-        let mut stems: Vec<String> = words.iter().map(|w| self.normalizer.stem(w)).collect();
+        // Content repeats the same few thousand words: stem each once per build.
+        let mut stems: Vec<String> = words
+            .iter()
+            .map(|w| self.build_stems.entry(w.clone()).or_insert_with(|| self.normalizer.stem(w)).clone())
+            .collect();
         let n_words = stems.len();
         self.content.lexicon.apply_synonyms(&mut stems, |_| true);
         if self.params.bigrams {
