@@ -12,6 +12,7 @@ use teloxide::{
     adaptors::Throttle,
     payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters, SendMessageSetters},
     prelude::*,
+    requests::{Payload, Request},
     types::{
         CallbackQuery, CallbackQueryId, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage, MessageId,
         ParseMode,
@@ -100,15 +101,7 @@ impl Telegram {
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
-        let outcome = retry_transient(|| async {
-            match request.send_ref().await {
-                Ok(message) => SendOutcome::Sent(message.id),
-                Err(error) => SendOutcome::from_error(&error),
-            }
-        })
-        .await;
-        self.after(chat, "sendMessage", &outcome).await;
-        outcome
+        self.deliver(chat, "sendMessage", request).await
     }
 
     /// Replaces the text and keyboard of a message the bot sent; "not modified" counts as success.
@@ -127,14 +120,24 @@ impl Telegram {
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
+        self.deliver(chat, "editMessageText", request).await
+    }
+
+    /// Sends a request whose result is a message: one retry if it failed transiently, then the outcome is logged
+    /// and an unreachable user flagged.
+    async fn deliver<R>(&self, chat: ChatId, method: &'static str, request: R) -> SendOutcome
+    where
+        R: Request<Err = RequestError>,
+        R::Payload: Payload<Output = Message>,
+    {
         let outcome = retry_transient(|| async {
             match request.send_ref().await {
-                Ok(edited) => SendOutcome::Sent(edited.id),
+                Ok(message) => SendOutcome::Sent(message.id),
                 Err(error) => SendOutcome::from_error(&error),
             }
         })
         .await;
-        self.after(chat, "editMessageText", &outcome).await;
+        self.after(chat, method, &outcome).await;
         outcome
     }
 

@@ -10,6 +10,7 @@ use crate::{
     clock::AppClock,
     content::LiveContent,
     course,
+    curriculum::content::Curriculum,
     startup::BotSettings,
     storage::Db,
     telegram::{
@@ -79,11 +80,22 @@ pub async fn open_module(
     Ok(())
 }
 
-pub async fn chapters(tg: Telegram, db: Db, content: LiveContent, query: CallbackQuery) -> HandlerResult {
+/// Shows a screen built from the curriculum and the presser's progress in place of the pressed message.
+async fn show_progress_screen(
+    tg: Telegram,
+    db: Db,
+    content: LiveContent,
+    query: CallbackQuery,
+    build: fn(&Curriculum, &HashSet<String>) -> Screen,
+) -> HandlerResult {
     let index = content.index();
-    let screen = keyboards::chapters_screen(&index.content().curriculum, &seen(&db, query.from.id).await?);
+    let screen = build(&index.content().curriculum, &seen(&db, query.from.id).await?);
     show_in_place(&tg, query, screen, None).await;
     Ok(())
+}
+
+pub async fn chapters(tg: Telegram, db: Db, content: LiveContent, query: CallbackQuery) -> HandlerResult {
+    show_progress_screen(tg, db, content, query, keyboards::chapters_screen).await
 }
 
 pub async fn chapter(
@@ -150,10 +162,7 @@ pub async fn mark_seen(
 }
 
 pub async fn progress(tg: Telegram, db: Db, content: LiveContent, query: CallbackQuery) -> HandlerResult {
-    let index = content.index();
-    let screen = keyboards::progress_screen(&index.content().curriculum, &seen(&db, query.from.id).await?);
-    show_in_place(&tg, query, screen, None).await;
-    Ok(())
+    show_progress_screen(tg, db, content, query, keyboards::progress_screen).await
 }
 
 /// "Reprendre": the next module to watch, or the chapters once everything is seen.
