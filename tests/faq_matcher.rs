@@ -71,13 +71,13 @@ fn dev_set_does_not_regress() {
         return;
     };
     println!("{text}");
-    // Thresholds calibrated on faq/calibration/questions.tsv with a 3% off-topic budget: fewer
-    // dev suggestions than the leave-one-out calibration gave (resolved 91.7 -> 89.6), fewer
-    // off-topic answers (15 -> 10) and wrong answers (2.1 -> 1.0).
-    assert!(report.direct >= 80.0, "{text}");
-    assert!(report.resolved >= 88.0, "{text}");
+    // Decision models calibrated on faq/calibration/ (3% off-topic answered, 15% suggested):
+    // dev 89.6 / 95.8 / 1.0 / 5.0 when written.
+    assert!(report.direct >= 87.0, "{text}");
+    assert!(report.resolved >= 94.0, "{text}");
     assert!(report.wrong <= 3.2, "{text}");
-    assert!(report.out_of_scope_answered <= 10.0, "{text}");
+    assert!(report.out_of_scope_answered <= 5.0, "{text}");
+    assert!(report.out_of_scope_shown <= 15.0, "{text}");
 }
 
 /// Floors on the calibration questions (in-sample for the thresholds: an optimistic figure).
@@ -87,14 +87,14 @@ fn calibration_questions_do_not_regress() {
     let report = commands::eval(&index(), &faq_dir().join("calibration/questions.tsv"), &mut out).unwrap();
     let text = String::from_utf8_lossy(&out);
     println!("{text}");
-    assert!(report.direct >= 80.0, "{text}");
-    assert!(report.resolved >= 88.0, "{text}");
+    assert!(report.direct >= 87.0, "{text}");
+    assert!(report.resolved >= 94.0, "{text}");
     assert!(report.wrong <= 2.5, "{text}");
     assert!(report.out_of_scope_answered <= 5.0, "{text}");
 }
 
 #[test]
-#[ignore = "issue-3 targets not met yet: dev direct 83.3, resolved 89.6, off-topic answered 10 (see the matcher report)"]
+#[ignore = "issue-3 targets not all met: dev direct 89.6 (90), resolved 95.8 (97); wrong 1.0 and off-topic 5.0 are"]
 fn dev_set_targets_are_met() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
     let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
@@ -178,21 +178,15 @@ fn objective_sweep() {
     let realistic = read_cases(&faq_dir().join("calibration/questions.tsv")).unwrap();
     let dev = read_cases(Path::new("/work/shared/eval/dev-questions.tsv")).ok();
     let mut settings = Vec::new();
-    for unknown_word_idf in [0.75, 1.0, 1.5] {
-        for context_weight in [0.5, 1.0] {
-            for coverage_share in [0.6, 0.7, 0.8] {
-                for evidence_full in [8.0, 12.0] {
-                    for coverage_cap in [16.0, 24.0] {
-                        settings.push(ScoringParams {
-                            unknown_word_idf,
-                            context_weight,
-                            coverage_share,
-                            evidence_full,
-                            coverage_cap,
-                            ..ScoringParams::default()
-                        });
-                    }
-                }
+    for ownership_floor in [1.0, 0.6, 0.4, 0.2] {
+        for ownership_full in [0.1, 0.2, 0.35] {
+            for coverage_share in [0.6, 0.7] {
+                settings.push(ScoringParams {
+                    ownership_floor,
+                    ownership_full,
+                    coverage_share,
+                    ..ScoringParams::default()
+                });
             }
         }
     }
@@ -207,17 +201,17 @@ fn objective_sweep() {
         });
         let r = c.realistic.unwrap_or_default();
         println!(
-            "unk {} ctx {} cov {} ev {} cap {}: real {:.1}/{:.1}/{:.1} loo {:.1} off {:.1} | dev {d}",
-            params.unknown_word_idf,
-            params.context_weight,
+            "ownership {} full {} cov {}: real top1 {:.1} {:.1}/{:.1}/{:.1} loo {:.1} off {:.1}/{:.1} | dev {d}",
+            params.ownership_floor,
+            params.ownership_full,
             params.coverage_share,
-            params.evidence_full,
-            params.coverage_cap,
+            r.top1,
             r.direct,
             r.resolved,
             r.wrong,
             c.direct,
-            c.off_topic_answered
+            c.off_topic_answered,
+            c.off_topic_shown
         );
     }
 }

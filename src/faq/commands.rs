@@ -50,6 +50,10 @@ fn describe(m: &Match) -> String {
 pub fn ask(index: &FaqIndex, question: &str, out: &mut dyn Write) -> anyhow::Result<()> {
     let m = index.ask(question);
     writeln!(out, "{}", describe(&m))?;
+    writeln!(out, "  terms: {}", index.explain(question))?;
+    if let Some(why) = index.explain_decision(question) {
+        writeln!(out, "  {why}")?;
+    }
     Ok(())
 }
 
@@ -109,6 +113,11 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
     writeln!(out, "resolved:               {:5.1}% (target >= 97%)", report.resolved)?;
     writeln!(out, "wrong answers:          {:5.1}% of in-scope (target <= 3%)", report.wrong)?;
     writeln!(out, "out-of-scope answered:  {:5.1}% of out-of-scope (target <= 5%)", report.out_of_scope_answered)?;
+    writeln!(
+        out,
+        "out-of-scope suggested: {:5.1}% of out-of-scope (answer or suggestions)",
+        report.out_of_scope_shown
+    )?;
     writeln!(out, "time per question:      {:.1} µs", report.micros_per_question)?;
     Ok(report)
 }

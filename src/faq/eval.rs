@@ -4,8 +4,10 @@
 //! - *direct*: in-scope questions answered directly with the expected entry;
 //! - *resolved*: in-scope questions whose expected entry is answered or among the suggestions;
 //! - *wrong*: in-scope questions answered directly with another entry;
-//! - *out-of-scope answered*: out-of-scope questions that got an answer or suggestions
-//!   (smalltalk, empty and fallback count as not answered).
+//! - *out-of-scope answered*: out-of-scope questions that got a direct answer (the issue's
+//!   figure: "answered" is the `answer` outcome throughout);
+//! - *out-of-scope suggested*: out-of-scope questions that got suggestions or an answer, reported
+//!   beside it (smalltalk, empty and fallback count as neither).
 //!
 //! All rates are percentages of their group.
 
@@ -45,6 +47,8 @@ pub struct EvalReport {
     pub resolved: f64,
     pub wrong: f64,
     pub out_of_scope_answered: f64,
+    /// Out-of-scope questions given suggestions or an answer.
+    pub out_of_scope_shown: f64,
     /// Mean matching time per question, in microseconds.
     pub micros_per_question: f64,
     pub misses: Vec<EvalMiss>,
@@ -87,7 +91,7 @@ fn percent(n: usize, d: usize) -> f64 {
 /// Runs every case through the index.
 #[must_use]
 pub fn evaluate(index: &FaqIndex, cases: &[EvalCase]) -> EvalReport {
-    let (mut direct, mut resolved, mut wrong, mut oos_answered) = (0, 0, 0, 0);
+    let (mut direct, mut resolved, mut wrong, mut oos_answered, mut oos_shown) = (0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     let start = Instant::now();
     let matches: Vec<_> = cases.iter().map(|c| index.ask(&c.question)).collect();
@@ -109,10 +113,9 @@ pub fn evaluate(index: &FaqIndex, cases: &[EvalCase]) -> EvalReport {
                 answered
             }
             None => {
-                let answered = !shown.is_empty();
-                if answered {
-                    oos_answered += 1;
-                }
+                let answered = matches!(&m.outcome, Outcome::Answer(_));
+                oos_answered += usize::from(answered);
+                oos_shown += usize::from(!shown.is_empty());
                 !answered
             }
         };
@@ -136,6 +139,7 @@ pub fn evaluate(index: &FaqIndex, cases: &[EvalCase]) -> EvalReport {
         resolved: percent(resolved, in_scope),
         wrong: percent(wrong, in_scope),
         out_of_scope_answered: percent(oos_answered, out_of_scope),
+        out_of_scope_shown: percent(oos_shown, out_of_scope),
         micros_per_question: elapsed.as_secs_f64() * 1e6 / cases.len().max(1) as f64,
         misses,
     }

@@ -2,44 +2,82 @@
 //! "je ne sais pas".
 //!
 //! [`FaqIndex::ask`] normalises the question (smalltalk and empty messages stop there), ranks the
-//! entries (see [`crate::faq::index`]) and applies [`Thresholds`]:
-//! - **answer** when the best score reaches `answer` *and* leads the second-best entry by at least
-//!   `margin` (two close topics are a question we are not sure about);
-//! - **suggest** the best entries (at most three) whose score reaches `suggest` and at least
-//!   `suggest_ratio` × the best score;
+//! entries (see [`crate::faq::index`]) and turns the ranking into a decision with two small
+//! logistic models over the same [`FEATURES`] confidence features (the best and second scores,
+//! their gap, the best entry's coverage, closeness and evidence, the share of unknown words,
+//! the question's length in information, the runner-up's coverage and closeness):
+//! - the *answer model* estimates the probability that the best entry is the right one; at or
+//!   above [`Thresholds::answer`] the merchant gets the **answer**;
+//! - otherwise the *scope model* estimates the probability that the message is about the
+//!   programme at all; at or above [`Thresholds::suggest`] the merchant is offered up to three
+//!   **suggestions** (the best entries scoring at least `suggest_ratio` × the best score);
 //! - otherwise **fallback**.
 //!
-//! `answer` may be below `suggest`: a clear lead at a modest score is answered, a modest score
-//! without a lead falls back.
+//! A raw score alone cannot tell "one distinctive word matched" from "one common word matched";
+//! the features let the models weigh how much of the message the entry explains, how much of it
+//! the FAQ has never seen, and how clear the lead is.
 //!
-//! The thresholds are not guessed: [`crate::faq::calibrate`] chooses them by an explicit objective
-//! on realistic labelled questions (`faq/calibration/questions.tsv`), leave-one-variant-out and
-//! off-topic messages, and writes `faq/calibration/thresholds.toml`, which the content loader
-//! reads.
+//! Nothing here is guessed: [`crate::faq::calibrate`] fits both models and chooses the two
+//! probability thresholds on realistic labelled questions (`faq/calibration/questions.tsv`),
+//! leave-one-variant-out and off-topic messages, and writes `faq/calibration/thresholds.toml`,
+//! which the content loader reads.
 
 use serde::{Deserialize, Serialize};
 
-use crate::faq::index::{Analysis, FaqIndex, Scored};
+use crate::faq::index::{Analysis, FaqIndex, QueryTerm, QuestionWeight, Scored};
 pub use crate::faq::lexicon::SmalltalkKind;
 
-/// Decision thresholds on scores in `[0, 1]`.
+/// Number of confidence features (see [`Scores::features`]).
+pub const FEATURES: usize = 13;
+
+/// A logistic model: `P = 1 / (1 + exp(-(bias + weights · features)))`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logistic {
+    pub bias: f32,
+    pub weights: [f32; FEATURES],
+}
+
+impl Logistic {
+    /// The model's probability for these features.
+    #[must_use]
+    pub fn probability(&self, features: &[f32; FEATURES]) -> f32 {
+        let z: f32 = self.bias + self.weights.iter().zip(features).map(|(w, x)| w * x).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// Decision thresholds and the models they apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
-    /// Minimum best score for a direct answer.
+    /// Minimum probability, by `answer_model`, that the best entry is right, for a direct answer.
     pub answer: f32,
-    /// Minimum lead of the best entry over the second for a direct answer.
-    pub margin: f32,
-    /// Minimum score for an entry to be suggested.
+    /// Minimum probability, by `scope_model`, that the message is in scope, for suggestions.
     pub suggest: f32,
     /// A suggestion must score at least this fraction of the best score.
     pub suggest_ratio: f32,
+    pub answer_model: Logistic,
+    pub scope_model: Logistic,
 }
 
 impl Default for Thresholds {
-    /// Conservative values used when no calibration file is present.
+    /// Conservative models used when no calibration file is present: an answer needs
+    /// `best + 4 × lead >= 0.7` (0.45 with a 0.06 lead, 0.6 with a 0.03 lead), suggestions a best
+    /// score of 0.3.
     fn default() -> Self {
-        Self { answer: 0.45, margin: 0.05, suggest: 0.30, suggest_ratio: 0.6 }
+        let mut answer = [0.0; FEATURES];
+        answer[0] = 10.0;
+        answer[2] = 40.0;
+        let mut scope = [0.0; FEATURES];
+        scope[0] = 10.0;
+        Self {
+            answer: 0.5,
+            suggest: 0.5,
+            suggest_ratio: 0.6,
+            answer_model: Logistic { bias: -7.0, weights: answer },
+            scope_model: Logistic { bias: -3.0, weights: scope },
+        }
     }
 }
 
@@ -93,10 +131,13 @@ pub struct Match {
     pub best: Option<Candidate>,
 }
 
-/// Best and second-best scores of a question, before thresholds (calibration input).
+/// The ranking of a question and what the decision models need to know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Scores {
     pub ranked: Vec<Scored>,
+    /// The question's informative weight and how much of it is unknown, corrected or known only
+    /// from answers.
+    pub question: QuestionWeight,
 }
 
 impl Scores {
@@ -105,6 +146,31 @@ impl Scores {
     }
     pub fn second(&self) -> f32 {
         self.ranked.get(1).map_or(0.0, |s| s.score)
+    }
+
+    /// The confidence features, in [`Logistic::weights`] order: best score, second score, their
+    /// gap, best coverage, best closeness, best evidence, unknown share, `ln(1 + weight)`,
+    /// second coverage, second closeness, share of the known words the best entry matches, share
+    /// of the weight read through typo corrections, share known only from answers.
+    pub fn features(&self) -> [f32; FEATURES] {
+        let at = |i: usize| self.ranked.get(i).copied();
+        let (first, second) = (at(0), at(1));
+        let get = |s: Option<Scored>, f: fn(&Scored) -> f32| s.as_ref().map_or(0.0, f);
+        [
+            self.first(),
+            self.second(),
+            self.first() - self.second(),
+            get(first, |s| s.coverage),
+            get(first, |s| s.closeness),
+            get(first, |s| s.evidence),
+            self.question.unknown_share,
+            self.question.total.ln_1p(),
+            get(second, |s| s.coverage),
+            get(second, |s| s.closeness),
+            get(first, |s| s.matched_words),
+            self.question.corrected_share,
+            self.question.answer_only_share,
+        ]
     }
 }
 
@@ -122,8 +188,7 @@ impl FaqIndex {
             Analysis::Empty => Match { outcome: Outcome::Empty, best: None },
             Analysis::Smalltalk(kind) => Match { outcome: Outcome::Smalltalk(kind), best: None },
             Analysis::Terms { terms, unknown } => {
-                let ranked = self.rank(&terms, unknown, RANK_LIMIT, excluded_text);
-                self.decide(&Scores { ranked }, thresholds)
+                self.decide(&self.score_terms(&terms, unknown, excluded_text), thresholds)
             }
         }
     }
@@ -131,33 +196,83 @@ impl FaqIndex {
     /// Scores only (no thresholds); `None` for smalltalk and empty messages.
     pub(crate) fn scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
         match self.analyze(question, excluded_text) {
-            Analysis::Terms { terms, unknown } => {
-                Some(Scores { ranked: self.rank(&terms, unknown, RANK_LIMIT, excluded_text) })
-            }
+            Analysis::Terms { terms, unknown } => Some(self.score_terms(&terms, unknown, excluded_text)),
             _ => None,
         }
+    }
+
+    fn score_terms(&self, terms: &[QueryTerm], unknown: f32, excluded_text: Option<u32>) -> Scores {
+        Scores {
+            ranked: self.rank(terms, unknown, RANK_LIMIT, excluded_text),
+            question: self.question_weight(terms, unknown),
+        }
+    }
+
+    /// The decision's inputs in words (ranking, probabilities, thresholds), for `ask` and content
+    /// writers; `None` for smalltalk and empty messages.
+    #[must_use]
+    pub fn explain_decision(&self, question: &str) -> Option<String> {
+        let scores = self.scores(question, None)?;
+        let t = &self.content.thresholds;
+        let features = scores.features();
+        let ranked: Vec<String> = scores
+            .ranked
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {:.2} (coverage {:.2}, closeness {:.2}, evidence {:.2})",
+                    self.entry_at(s.entry).id,
+                    s.score,
+                    s.coverage,
+                    s.closeness,
+                    s.evidence
+                )
+            })
+            .collect();
+        Some(format!(
+            "ranked: {}\n  unknown share {:.2}; P(best right) {:.2} (answer at {:.2}); P(in scope) {:.2} (suggest at {:.2})",
+            ranked.join("; "),
+            scores.question.unknown_share,
+            t.answer_model.probability(&features),
+            t.answer,
+            t.scope_model.probability(&features),
+            t.suggest
+        ))
     }
 
     pub(crate) fn decide(&self, scores: &Scores, t: &Thresholds) -> Match {
         let candidate = |s: &Scored| Candidate { id: self.entry_at(s.entry).id.clone(), score: s.score };
         let best = scores.ranked.first().map(candidate);
-        let (first, second) = (scores.first(), scores.second());
-        let outcome = if first >= t.answer && first - second >= t.margin {
-            Outcome::Answer(candidate(&scores.ranked[0]))
-        } else if first >= t.suggest {
-            Outcome::Suggest(
-                scores
-                    .ranked
-                    .iter()
-                    .take(3)
-                    .filter(|s| s.score >= t.suggest && s.score >= first * t.suggest_ratio)
-                    .map(candidate)
-                    .collect(),
-            )
-        } else {
-            Outcome::Fallback
+        let outcome = match decision(scores, t) {
+            Decision::Answer => Outcome::Answer(candidate(&scores.ranked[0])),
+            Decision::Suggest(n) => Outcome::Suggest(scores.ranked[..n].iter().map(candidate).collect()),
+            Decision::Fallback => Outcome::Fallback,
         };
         Match { outcome, best }
+    }
+}
+
+/// What to do with a ranking, before entries are named: answer the best entry, suggest the first
+/// `n` entries, or fall back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    Answer,
+    Suggest(usize),
+    Fallback,
+}
+
+pub(crate) fn decision(scores: &Scores, t: &Thresholds) -> Decision {
+    let Some(best) = scores.ranked.first() else {
+        return Decision::Fallback;
+    };
+    let features = scores.features();
+    if t.answer_model.probability(&features) >= t.answer {
+        Decision::Answer
+    } else if t.scope_model.probability(&features) >= t.suggest {
+        let floor = best.score * t.suggest_ratio;
+        Decision::Suggest(scores.ranked.iter().take(3).take_while(|s| s.score >= floor).count())
+    } else {
+        Decision::Fallback
     }
 }
 
@@ -269,7 +384,18 @@ fillers = ["beaucoup"]
     #[test]
     fn close_scores_give_suggestions_not_an_answer() {
         let index = index();
-        let scores = Scores { ranked: vec![Scored { entry: 0, score: 0.6 }, Scored { entry: 2, score: 0.58 }] };
+        let scored = |entry, score| Scored {
+            entry,
+            score,
+            coverage: score,
+            closeness: score,
+            evidence: 1.0,
+            matched_words: 1.0,
+        };
+        let scores = Scores {
+            ranked: vec![scored(0, 0.6), scored(2, 0.58)],
+            question: QuestionWeight { total: 10.0, ..QuestionWeight::default() },
+        };
         let m = index.decide(&scores, &Thresholds::default());
         assert_eq!(m.outcome.kind(), "suggest");
         assert_eq!(m.outcome.shown().len(), 2);
