@@ -82,7 +82,7 @@ fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<Stri
             }
         })
         .collect();
-    let content = FaqContent::from_parts(list, lexicon_from.lexicon.clone(), lexicon_from.thresholds);
+    let content = FaqContent::from_parts(list, lexicon_from.lexicon.clone(), lexicon_from.thresholds.clone());
     (content, questions)
 }
 

@@ -71,13 +71,13 @@ fn dev_set_does_not_regress() {
         return;
     };
     println!("{text}");
-    // Decision models calibrated on faq/calibration/ (3% off-topic answered, 15% suggested):
-    // dev 89.6 / 95.8 / 1.0 / 5.0 when written.
-    assert!(report.direct >= 87.0, "{text}");
-    assert!(report.resolved >= 94.0, "{text}");
+    // Decision models calibrated on faq/calibration/ (4% off-topic answered, 20% suggested):
+    // dev 89.6 / 97.9 / 1.0 / 5.0 when written.
+    assert!(report.direct >= 88.0, "{text}");
+    assert!(report.resolved >= 96.0, "{text}");
     assert!(report.wrong <= 3.2, "{text}");
     assert!(report.out_of_scope_answered <= 5.0, "{text}");
-    assert!(report.out_of_scope_shown <= 15.0, "{text}");
+    assert!(report.out_of_scope_shown <= 20.0, "{text}");
 }
 
 /// Floors on the calibration questions (in-sample for the thresholds: an optimistic figure).
@@ -87,14 +87,16 @@ fn calibration_questions_do_not_regress() {
     let report = commands::eval(&index(), &faq_dir().join("calibration/questions.tsv"), &mut out).unwrap();
     let text = String::from_utf8_lossy(&out);
     println!("{text}");
-    assert!(report.direct >= 87.0, "{text}");
-    assert!(report.resolved >= 94.0, "{text}");
+    assert!(report.direct >= 89.0, "{text}");
+    assert!(report.resolved >= 96.0, "{text}");
     assert!(report.wrong <= 2.5, "{text}");
-    assert!(report.out_of_scope_answered <= 5.0, "{text}");
+    // Its `-` lines are near-domain traps (5.3% answered when written); the 4% budget is over
+    // them and `hors-sujet.txt` together (3.7%).
+    assert!(report.out_of_scope_answered <= 6.0, "{text}");
 }
 
 #[test]
-#[ignore = "issue-3 targets not all met: dev direct 89.6 (90), resolved 95.8 (97); wrong 1.0 and off-topic 5.0 are"]
+#[ignore = "issue-3 targets not all met: dev direct 89.6 (target 90); resolved 97.9, wrong 1.0, off-topic 5.0 are"]
 fn dev_set_targets_are_met() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
     let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };

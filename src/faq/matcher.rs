@@ -3,7 +3,7 @@
 //!
 //! [`FaqIndex::ask`] normalises the question (smalltalk and empty messages stop there), ranks the
 //! entries (see [`crate::faq::index`]) and turns the ranking into a decision with two small
-//! logistic models over the same [`FEATURES`] confidence features (the best and second scores,
+//! quadratic logistic models over the same [`FEATURES`] confidence features (the best and second scores,
 //! their gap, the best entry's coverage, closeness and evidence, the share of unknown words,
 //! the question's length in information, the runner-up's coverage and closeness):
 //! - the *answer model* estimates the probability that the best entry is the right one; at or
@@ -30,25 +30,71 @@ pub use crate::faq::lexicon::SmalltalkKind;
 /// Number of confidence features (see [`Scores::features`]).
 pub const FEATURES: usize = 13;
 
-/// A logistic model: `P = 1 / (1 + exp(-(bias + weights · features)))`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Number of terms a [`Logistic`] model weighs: the features, then the product of every pair
+/// of them (squares included).
+pub const MODEL_TERMS: usize = FEATURES + FEATURES * (FEATURES + 1) / 2;
+
+/// A quadratic logistic model: the features are standardised (`(x - mean) / scale`), expanded
+/// with their pairwise products ([`MODEL_TERMS`] terms), and
+/// `P = 1 / (1 + exp(-(bias + weights · terms)))`. The products let the model say "a high score
+/// counts only with a clear lead" or "unknown words matter more in short messages".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Logistic {
+    pub mean: [f32; FEATURES],
+    pub scale: [f32; FEATURES],
     pub bias: f32,
-    pub weights: [f32; FEATURES],
+    /// [`MODEL_TERMS`] weights: one per feature, then one per product `i <= j`, row by row.
+    pub weights: Vec<f32>,
 }
 
 impl Logistic {
-    /// The model's probability for these features.
+    /// A model on the raw features only (no products), for hand-written defaults.
+    #[must_use]
+    pub fn linear(bias: f32, linear: [f32; FEATURES]) -> Self {
+        let mut weights = vec![0.0; MODEL_TERMS];
+        weights[..FEATURES].copy_from_slice(&linear);
+        Self { mean: [0.0; FEATURES], scale: [1.0; FEATURES], bias, weights }
+    }
+
+    /// The model's probability for these features (0 if the model is malformed).
     #[must_use]
     pub fn probability(&self, features: &[f32; FEATURES]) -> f32 {
-        let z: f32 = self.bias + self.weights.iter().zip(features).map(|(w, x)| w * x).sum::<f32>();
+        if self.weights.len() != MODEL_TERMS {
+            return 0.0;
+        }
+        let mut z = self.bias;
+        model_terms(&self.standardise(features), |i, t| z += self.weights[i] * t);
         1.0 / (1.0 + (-z).exp())
+    }
+
+    /// `(x - mean) / scale`, feature by feature.
+    #[must_use]
+    pub fn standardise(&self, features: &[f32; FEATURES]) -> [f32; FEATURES] {
+        let mut x = [0.0; FEATURES];
+        for (j, v) in x.iter_mut().enumerate() {
+            *v = (features[j] - self.mean[j]) / self.scale[j];
+        }
+        x
+    }
+}
+
+/// Calls `f(index, value)` for every model term of standardised features, in weight order.
+pub(crate) fn model_terms(x: &[f32; FEATURES], mut f: impl FnMut(usize, f32)) {
+    for (i, v) in x.iter().enumerate() {
+        f(i, *v);
+    }
+    let mut k = FEATURES;
+    for i in 0..FEATURES {
+        for j in i..FEATURES {
+            f(k, x[i] * x[j]);
+            k += 1;
+        }
     }
 }
 
 /// Decision thresholds and the models they apply to.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
     /// Minimum probability, by `answer_model`, that the best entry is right, for a direct answer.
@@ -75,8 +121,8 @@ impl Default for Thresholds {
             answer: 0.5,
             suggest: 0.5,
             suggest_ratio: 0.6,
-            answer_model: Logistic { bias: -7.0, weights: answer },
-            scope_model: Logistic { bias: -3.0, weights: scope },
+            answer_model: Logistic::linear(-7.0, answer),
+            scope_model: Logistic::linear(-3.0, scope),
         }
     }
 }
@@ -148,7 +194,7 @@ impl Scores {
         self.ranked.get(1).map_or(0.0, |s| s.score)
     }
 
-    /// The confidence features, in [`Logistic::weights`] order: best score, second score, their
+    /// The confidence features, in [`Logistic`] order: best score, second score, their
     /// gap, best coverage, best closeness, best evidence, unknown share, `ln(1 + weight)`,
     /// second coverage, second closeness, share of the known words the best entry matches, share
     /// of the weight read through typo corrections, share known only from answers.
@@ -214,7 +260,7 @@ impl FaqIndex {
     pub fn explain_decision(&self, question: &str) -> Option<String> {
         let scores = self.scores(question, None)?;
         let t = &self.content.thresholds;
-        let features = scores.features();
+        let c = confidence(&scores, t);
         let ranked: Vec<String> = scores
             .ranked
             .iter()
@@ -233,9 +279,9 @@ impl FaqIndex {
             "ranked: {}\n  unknown share {:.2}; P(best right) {:.2} (answer at {:.2}); P(in scope) {:.2} (suggest at {:.2})",
             ranked.join("; "),
             scores.question.unknown_share,
-            t.answer_model.probability(&features),
+            c.right,
             t.answer,
-            t.scope_model.probability(&features),
+            c.in_scope,
             t.suggest
         ))
     }
@@ -261,14 +307,32 @@ pub(crate) enum Decision {
     Fallback,
 }
 
+/// The two models' probabilities for one ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Confidence {
+    /// That the best entry is the right one.
+    pub right: f32,
+    /// That the message is about the programme at all.
+    pub in_scope: f32,
+}
+
+pub(crate) fn confidence(scores: &Scores, t: &Thresholds) -> Confidence {
+    let features = scores.features();
+    Confidence { right: t.answer_model.probability(&features), in_scope: t.scope_model.probability(&features) }
+}
+
 pub(crate) fn decision(scores: &Scores, t: &Thresholds) -> Decision {
+    decide_on(scores, confidence(scores, t), t)
+}
+
+/// The decision for a ranking whose probabilities are known (calibration computes them once).
+pub(crate) fn decide_on(scores: &Scores, c: Confidence, t: &Thresholds) -> Decision {
     let Some(best) = scores.ranked.first() else {
         return Decision::Fallback;
     };
-    let features = scores.features();
-    if t.answer_model.probability(&features) >= t.answer {
+    if c.right >= t.answer {
         Decision::Answer
-    } else if t.scope_model.probability(&features) >= t.suggest {
+    } else if c.in_scope >= t.suggest {
         let floor = best.score * t.suggest_ratio;
         Decision::Suggest(scores.ranked.iter().take(3).take_while(|s| s.score >= floor).count())
     } else {
