@@ -56,6 +56,10 @@ pub enum FaqCommand {
         /// Write the chosen thresholds into the content directory.
         #[arg(long)]
         write: bool,
+        /// Also measure the whole procedure out of sample (5-fold cross-validation over the
+        /// labelled and off-topic messages).
+        #[arg(long)]
+        cross_validate: bool,
     },
 }
 

@@ -103,8 +103,8 @@ mod content {
             CliCommand::Faq { command: FaqCommand::Check { dir } } => {
                 commands::check(dir.as_deref().unwrap_or(faq_dir), &mut out)
             }
-            CliCommand::Faq { command: FaqCommand::Calibrate { write } } => {
-                commands::calibrate(&load(faq_dir)?, faq_dir, *write, &mut out)?;
+            CliCommand::Faq { command: FaqCommand::Calibrate { write, cross_validate } } => {
+                commands::calibrate(&load(faq_dir)?, faq_dir, *write, *cross_validate, &mut out)?;
                 Ok(true)
             }
             CliCommand::Ask { json: true, question: None } => {

@@ -46,7 +46,7 @@ fn ask_json_lines_prints_one_object_per_question() {
 fn calibration_prints_the_chosen_thresholds() {
     let write = std::env::var_os("ACCEL_WRITE_CALIBRATION").is_some();
     let mut out = Vec::new();
-    let c = commands::calibrate(&index(), &faq_dir(), write, &mut out).unwrap();
+    let c = commands::calibrate(&index(), &faq_dir(), write, false, &mut out).unwrap();
     println!("{}", String::from_utf8_lossy(&out));
     assert!(c.off_topic_answered <= 5.0);
     assert!(c.wrong <= 3.0);
@@ -64,22 +64,6 @@ fn dev_report() -> Option<(accelerateur::faq::EvalReport, String)> {
     Some((report, String::from_utf8_lossy(&out).into_owned()))
 }
 
-/// Floors at the level reached so far, so that changes cannot silently make things worse.
-#[test]
-fn dev_set_does_not_regress() {
-    let Some((report, text)) = dev_report() else {
-        return;
-    };
-    println!("{text}");
-    // Decision models calibrated on faq/calibration/ (4% off-topic answered, 20% suggested):
-    // dev 89.6 / 97.9 / 1.0 / 5.0 when written.
-    assert!(report.direct >= 88.0, "{text}");
-    assert!(report.resolved >= 96.0, "{text}");
-    assert!(report.wrong <= 3.2, "{text}");
-    assert!(report.out_of_scope_answered <= 5.0, "{text}");
-    assert!(report.out_of_scope_shown <= 20.0, "{text}");
-}
-
 /// Floors on the calibration questions (in-sample for the thresholds: an optimistic figure).
 #[test]
 fn calibration_questions_do_not_regress() {
@@ -95,20 +79,35 @@ fn calibration_questions_do_not_regress() {
     assert!(report.out_of_scope_answered <= 6.0, "{text}");
 }
 
+/// The whole calibration procedure, judged out of sample (5-fold cross-validation over the
+/// labelled and off-topic messages): 90.0 / 96.9 / 0.9, off-topic 3.9% answered when written.
 #[test]
-#[ignore = "issue-3 targets not all met: dev direct 89.6 (target 90); resolved 97.9, wrong 1.0, off-topic 5.0 are"]
+fn cross_validated_calibration_does_not_regress() {
+    use accelerateur::faq::calibrate::cross_validate;
+    use accelerateur::faq::eval::read_cases;
+    let off_topic = read_off_topic(&faq_dir().join("calibration/hors-sujet.txt")).unwrap();
+    let realistic = read_cases(&faq_dir().join("calibration/questions.tsv")).unwrap();
+    let (r, answered, shown) = cross_validate(&index(), &off_topic, &realistic, 5);
+    let text = format!("{r:?}, off-topic answered {answered:.1}%, shown {shown:.1}%");
+    assert!(r.samples > 600, "{text}");
+    assert!(r.direct >= 88.0, "{text}");
+    assert!(r.resolved >= 95.0, "{text}");
+    assert!(r.wrong <= 2.0, "{text}");
+    assert!(answered <= 5.0, "{text}");
+    assert!(shown <= 25.0, "{text}");
+}
+
+/// Issue 3's acceptance: the dev set meets the targets (direct >= 90%, resolved >= 97%, wrong
+/// <= 3%, out-of-scope answered <= 5%). Nothing was tuned on it: it is the check of a decision
+/// fitted on `faq/calibration/` (90.6 / 97.9 / 1.0 / 5.0 when written; the off-topic figure is at
+/// its limit, one message in twenty).
+#[test]
 fn dev_set_targets_are_met() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
-    let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
-    if !path.exists() {
-        println!("note: {} absent, dev-set evaluation skipped", path.display());
+    let Some((report, text)) = dev_report() else {
         return;
-    }
-    let index = index();
-    let mut out = Vec::new();
-    let report = commands::eval(&index, &path, &mut out).unwrap();
-    println!("{}", String::from_utf8_lossy(&out));
-    assert!(report.meets_targets(), "{}", String::from_utf8_lossy(&out));
+    };
+    println!("{text}");
+    assert!(report.meets_targets(), "{text}");
 }
 
 /// Sweeps the scoring parameters; each setting is calibrated on the content (leave-one-variant-out

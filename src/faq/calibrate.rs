@@ -301,17 +301,14 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     x
 }
 
-/// Measures the content (leave-one-out and off-topic messages only) and chooses thresholds.
-#[must_use]
-pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
-    calibrate_with(index, off_topic, &[])
+/// The three calibration sources as scored samples.
+struct Samples {
+    loo: Vec<Sample>,
+    real: Vec<Sample>,
+    outside: Vec<Sample>,
 }
 
-/// Measures the content, the realistic questions (`question`, expected id or `None` off topic)
-/// and the off-topic messages, fits the decision models and chooses their thresholds by the
-/// objective of the module docs. Questions whose expected id is unknown to the index are skipped.
-#[must_use]
-pub fn calibrate_with(index: &FaqIndex, off_topic: &[String], realistic: &[EvalCase]) -> Calibration {
+fn samples(index: &FaqIndex, off_topic: &[String], realistic: &[EvalCase]) -> Samples {
     let mut loo = Vec::new();
     for (e, entry) in index.content().entries.iter().enumerate() {
         for (variant, text) in index.variant_texts(e as u32) {
@@ -330,11 +327,16 @@ pub fn calibrate_with(index: &FaqIndex, off_topic: &[String], realistic: &[EvalC
             }
         }
     }
+    Samples { loo, real, outside }
+}
 
+/// Fits both models on the samples, records their probabilities in them, and chooses the
+/// thresholds by the objective of the module docs.
+fn fit_decision(loo: &mut [Sample], real: &mut [Sample], outside: &mut [Sample]) -> Thresholds {
     // The models: "the best entry is right" and "the message is in scope".
     let training: Vec<(&Sample, f64)> = real
         .iter()
-        .chain(&outside)
+        .chain(outside.iter())
         .map(|s| (s, 1.0))
         .chain(loo.iter().map(|s| (s, LOO_WEIGHT)))
         .filter(|(s, _)| !s.scores.ranked.is_empty())
@@ -345,29 +347,30 @@ pub fn calibrate_with(index: &FaqIndex, off_topic: &[String], realistic: &[EvalC
 
     // Probability thresholds on a grid; answered/wrong do not depend on `suggest`.
     let base = Thresholds { answer: 1.0, suggest: 1.0, suggest_ratio: SUGGEST_RATIOS[1], answer_model, scope_model };
-    for s in loo.iter_mut().chain(&mut real).chain(&mut outside) {
+    for s in loo.iter_mut().chain(real.iter_mut()).chain(outside.iter_mut()) {
         s.confidence = confidence(&s.scores, &base);
     }
-    let (objective_set, wrong_budget) = if real.is_empty() { (&loo, LOO_WRONG_BUDGET) } else { (&real, WRONG_BUDGET) };
+    let (objective_set, wrong_budget): (&[Sample], f64) =
+        if real.is_empty() { (loo, LOO_WRONG_BUDGET) } else { (real, WRONG_BUDGET) };
     let answer_allowed = (OFF_TOPIC_ANSWER_BUDGET * outside.len() as f64).floor() as usize;
     let shown_allowed = (OFF_TOPIC_SHOWN_BUDGET * outside.len() as f64).floor() as usize;
 
     let mut best: Option<(f64, Thresholds)> = None;
     for a in 5..=99 {
         let t = Thresholds { answer: a as f32 / 100.0, suggest: 1.01, ..base.clone() };
-        let l = figures(&loo, &t);
+        let l = figures(loo, &t);
         if l.wrong / 100.0 > LOO_WRONG_BUDGET {
             continue;
         }
         let o = figures(objective_set, &t);
-        if o.wrong / 100.0 > wrong_budget || off_topic_counts(&outside, &t).0 > answer_allowed {
+        if o.wrong / 100.0 > wrong_budget || off_topic_counts(outside, &t).0 > answer_allowed {
             continue;
         }
         // The lowest `suggest` within the off-topic budget: a higher one only loses suggestions.
         for suggest_ratio in SUGGEST_RATIOS {
             for g in 5..=101 {
                 let t = Thresholds { suggest: g as f32 / 100.0, suggest_ratio, ..t.clone() };
-                if off_topic_counts(&outside, &t).1 > shown_allowed {
+                if off_topic_counts(outside, &t).1 > shown_allowed {
                     continue;
                 }
                 let resolved = figures(objective_set, &t).resolved / 100.0;
@@ -379,7 +382,71 @@ pub fn calibrate_with(index: &FaqIndex, off_topic: &[String], realistic: &[EvalC
             }
         }
     }
-    let thresholds = best.map_or(base, |(_, t)| t);
+    best.map_or(base, |(_, t)| t)
+}
+
+/// Out-of-sample figures of the whole calibration procedure: the realistic and off-topic
+/// messages are split in `folds` parts; for each, the models and thresholds are fitted on the
+/// other parts (and every left-out variant) and judged on it. Returns the realistic questions'
+/// figures and the off-topic shares answered and shown (percentages).
+#[must_use]
+pub fn cross_validate(
+    index: &FaqIndex,
+    off_topic: &[String],
+    realistic: &[EvalCase],
+    folds: usize,
+) -> (SetFigures, f64, f64) {
+    let all = samples(index, off_topic, realistic);
+    let folds = folds.max(2);
+    // Counts over the held-out samples of every fold.
+    let (mut top1, mut direct, mut resolved, mut wrong, mut answered, mut shown) = (0, 0, 0, 0, 0, 0);
+    for k in 0..folds {
+        let split = |set: &[Sample]| -> (Vec<Sample>, Vec<Sample>) {
+            let (test, train): (Vec<_>, Vec<_>) = set.iter().cloned().enumerate().partition(|(i, _)| i % folds == k);
+            (train.into_iter().map(|(_, s)| s).collect(), test.into_iter().map(|(_, s)| s).collect())
+        };
+        let (mut real, mut real_test) = split(&all.real);
+        let (mut outside, mut outside_test) = split(&all.outside);
+        let t = fit_decision(&mut all.loo.clone(), &mut real, &mut outside);
+        for s in real_test.iter_mut().chain(outside_test.iter_mut()) {
+            s.confidence = confidence(&s.scores, &t);
+        }
+        for s in &real_test {
+            let (right, bad, seen) = judge(s, &t);
+            top1 += usize::from(s.right());
+            direct += usize::from(right);
+            wrong += usize::from(bad);
+            resolved += usize::from(seen);
+        }
+        let (a, b) = off_topic_counts(&outside_test, &t);
+        answered += a;
+        shown += b;
+    }
+    let n = all.real.len().max(1) as f64;
+    let m = all.outside.len().max(1) as f64;
+    let real = SetFigures {
+        samples: all.real.len(),
+        top1: 100.0 * top1 as f64 / n,
+        direct: 100.0 * direct as f64 / n,
+        resolved: 100.0 * resolved as f64 / n,
+        wrong: 100.0 * wrong as f64 / n,
+    };
+    (real, 100.0 * answered as f64 / m, 100.0 * shown as f64 / m)
+}
+
+/// Measures the content (leave-one-out and off-topic messages only) and chooses thresholds.
+#[must_use]
+pub fn calibrate(index: &FaqIndex, off_topic: &[String]) -> Calibration {
+    calibrate_with(index, off_topic, &[])
+}
+
+/// Measures the content, the realistic questions (`question`, expected id or `None` off topic)
+/// and the off-topic messages, fits the decision models and chooses their thresholds by the
+/// objective of the module docs. Questions whose expected id is unknown to the index are skipped.
+#[must_use]
+pub fn calibrate_with(index: &FaqIndex, off_topic: &[String], realistic: &[EvalCase]) -> Calibration {
+    let Samples { mut loo, mut real, mut outside } = samples(index, off_topic, realistic);
+    let thresholds = fit_decision(&mut loo, &mut real, &mut outside);
     let l = figures(&loo, &thresholds);
     let (answered, shown) = off_topic_counts(&outside, &thresholds);
     let realistic = (!real.is_empty()).then(|| figures(&real, &thresholds));

@@ -123,7 +123,8 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
 }
 
 /// `faq calibrate [--write]`: measures the content (`DIR/calibration/questions.tsv` when present,
-/// leave-one-variant-out and `DIR/calibration/hors-sujet.txt`), prints the chosen thresholds and, with `write`, stores them
+/// leave-one-variant-out and `DIR/calibration/hors-sujet.txt`), prints the chosen thresholds (and, with
+/// `cross_validate`, out-of-sample figures of the procedure) and, with `write`, stores them
 /// in `DIR/calibration/thresholds.toml` (the bot reads them at the next load or reload).
 ///
 /// # Errors
@@ -132,6 +133,7 @@ pub fn calibrate(
     index: &FaqIndex,
     dir: &Path,
     write: bool,
+    cross_validate: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<crate::faq::calibrate::Calibration> {
     use crate::faq::calibrate;
@@ -140,6 +142,14 @@ pub fn calibrate(
     let realistic = if questions.exists() { read_cases(&questions)? } else { Vec::new() };
     let c = calibrate::calibrate_with(index, &off_topic, &realistic);
     calibrate::print(&c, out)?;
+    if cross_validate {
+        let (r, answered, shown) = calibrate::cross_validate(index, &off_topic, &realistic, 5);
+        writeln!(
+            out,
+            "5-fold cross-validation ({} realistic questions): top-1 {:.1}%, direct {:.1}%, resolved {:.1}%, wrong {:.1}%; off-topic {:.1}% answered, {:.1}% answered or suggested",
+            r.samples, r.top1, r.direct, r.resolved, r.wrong, answered, shown
+        )?;
+    }
     if write {
         calibrate::write_thresholds(dir, &c)?;
         writeln!(out, "written to {}", dir.join("calibration").join("thresholds.toml").display())?;
