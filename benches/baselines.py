@@ -615,14 +615,14 @@ def ours_thresholds(faq_dir):
     except (OSError, tomllib.TOMLDecodeError):
         return str(path)
 
-    def flat(d, prefix=""):
-        for k, v in d.items():
-            if isinstance(v, dict):
-                yield from flat(v, f"{prefix}{k}.")
-            elif isinstance(v, (int, float)):
-                yield f"{prefix}{k} {fmt_t(v)}"
-
-    return ", ".join(flat(data)) or str(path)
+    # Scalars only: the decision models' weights are in the file (two logistic models, see
+    # src/faq/matcher.rs); their thresholds apply to probabilities, not scores.
+    scalars = [f"{k} {fmt_t(v)}" for k, v in data.items() if isinstance(v, (int, float))]
+    models = [k for k, v in data.items() if isinstance(v, dict)]
+    text = ", ".join(scalars)
+    if models:
+        text += f" (probabilities of {' and '.join(models)})"
+    return text or str(path)
 
 
 # --------------------------------------------------------------------------------------------
