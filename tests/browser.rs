@@ -101,9 +101,9 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     page.wait_for("the question prompt", &format!("{LAST_BOT}?.textContent.includes('Posez votre question')")).await?;
     ensure!(page.count(BOT).await? == bots_before, "an edit must not add a message");
 
-    // A question typed in the box (Enter sends): the bot hesitates and offers suggestions; one is pressed,
-    // and the suggestions become the answer, with its feedback buttons.
-    page.type_and_enter("cb coûte Amazon ?").await?;
+    // A one-word question typed in the box (Enter sends): several entries fit, so the bot offers
+    // suggestions; one is pressed, and the suggestions become the answer, with its feedback buttons.
+    page.type_and_enter("livraison ?").await?;
     page.wait_for("the input cleared", "document.querySelector('#message').value === ''").await?;
     page.wait_for("suggestions", &format!("!!{LAST_MESSAGE}?.querySelector('[data-callback^=\"s:\"]')")).await?;
     page.press("s:").await?;

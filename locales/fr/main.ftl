@@ -36,7 +36,7 @@ ask-prompt =
     Écrivez-la simplement dans la conversation, comme vous la diriez à un formateur. Par exemple :
     • « comment choisir un transporteur ? »
     • « faut-il un SIRET pour vendre sur internet ? »
-    • « cb coûte Amazon ? »
+    • « cb coûte de vendre sur Amazon ? »
 
 webinars-text =
     📅 <b>Webinaires en direct</b>

@@ -630,7 +630,8 @@ mod feature_dump {
                 )
                 .unwrap();
             }
-            writeln!(w, "\t{}", q.replace('\t', " ")).unwrap();
+            let c = confidence(&s, &index.content().thresholds);
+            writeln!(w, "\t{}\t{:.4}\t{:.4}", q.replace('\t', " "), c.right, c.in_scope).unwrap();
         };
         for (e, entry) in index.content().entries.iter().enumerate() {
             for (variant, text) in index.variant_texts(e as u32) {
