@@ -3,9 +3,11 @@
 //!
 //! [`FaqIndex::ask`] normalises the question (smalltalk and empty messages stop there), ranks the
 //! entries (see [`crate::faq::index`]) and turns the ranking into a decision with two small
-//! quadratic logistic models over the same [`FEATURES`] confidence features (the best and second scores,
-//! their gap, the best entry's coverage, closeness and evidence, the share of unknown words,
-//! the question's length in information, the runner-up's coverage and closeness):
+//! quadratic logistic models over the same [`FEATURES`] confidence features (the best and second
+//! scores, their gap, the best entry's coverage, closeness and evidence, the question's length in
+//! information, the runner-up's coverage and closeness, the share of the question's words the best
+//! entry matches, and the shares of the question's weight that are unknown, typo-corrected or
+//! known only from answers):
 //! - the *answer model* estimates the probability that the best entry is the right one; at or
 //!   above [`Thresholds::answer`] the merchant gets the **answer**;
 //! - otherwise the *scope model* estimates the probability that the message is about the
@@ -16,6 +18,10 @@
 //! A raw score alone cannot tell "one distinctive word matched" from "one common word matched";
 //! the features let the models weigh how much of the message the entry explains, how much of it
 //! the FAQ has never seen, and how clear the lead is.
+//!
+//! On the calibration questions, thresholds on the best score and its lead answered 83.5%
+//! directly; this decision (with the index's ownership weighting) answers 90% cross-validated,
+//! and the pairwise products add about two points over a linear model (cross-validated too).
 //!
 //! Nothing here is guessed: [`crate::faq::calibrate`] fits both models and chooses the two
 //! probability thresholds on realistic labelled questions (`faq/calibration/questions.tsv`),
