@@ -36,6 +36,9 @@ pub use crate::faq::lexicon::SmalltalkKind;
 /// Number of confidence features (see [`Scores::features`]).
 pub const FEATURES: usize = 13;
 
+/// Bound of the standardised features (see [`Logistic::standardise`]).
+pub const STANDARD_CLIP: f32 = 3.0;
+
 /// Number of terms a [`Logistic`] model weighs: the features, then the product of every pair
 /// of them (squares included).
 pub const MODEL_TERMS: usize = FEATURES + FEATURES * (FEATURES + 1) / 2;
@@ -74,12 +77,13 @@ impl Logistic {
         1.0 / (1.0 + (-z).exp())
     }
 
-    /// `(x - mean) / scale`, feature by feature.
+    /// `(x - mean) / scale`, feature by feature, clipped to `±STANDARD_CLIP`: a message unlike
+    /// any the model was fitted on must not push a squared term to extremes.
     #[must_use]
     pub fn standardise(&self, features: &[f32; FEATURES]) -> [f32; FEATURES] {
         let mut x = [0.0; FEATURES];
         for (j, v) in x.iter_mut().enumerate() {
-            *v = (features[j] - self.mean[j]) / self.scale[j];
+            *v = ((features[j] - self.mean[j]) / self.scale[j]).clamp(-STANDARD_CLIP, STANDARD_CLIP);
         }
         x
     }
@@ -336,6 +340,12 @@ pub(crate) fn decide_on(scores: &Scores, c: Confidence, t: &Thresholds) -> Decis
     let Some(best) = scores.ranked.first() else {
         return Decision::Fallback;
     };
+    // Answers mention many things in passing: a message whose known words all come from answers
+    // ("il fait beau", "je m'ennuie") shares no vocabulary with any question, and is not
+    // understood, whatever the models say about such rare inputs.
+    if scores.question.unknown_share + scores.question.answer_only_share >= 0.999 {
+        return Decision::Fallback;
+    }
     if c.right >= t.answer {
         Decision::Answer
     } else if c.in_scope >= t.suggest {
@@ -449,6 +459,19 @@ fillers = ["beaucoup"]
         let index = index();
         let m = index.ask("quelle est la recette de la blanquette de veau");
         assert!(m.outcome.shown().is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn words_known_only_from_answers_are_not_understood() {
+        let lexicon = Lexicon::from_toml_str(LEXICON, &Normalizer::new()).unwrap();
+        let mut shipping =
+            entry("frais-livraison", "Faut-il offrir les frais de livraison ?", &["livraison offerte"], &[]);
+        shipping.answer = "Sous la pluie comme au soleil, un colis bien emballé arrive.".to_owned();
+        // Models and thresholds that answer everything: only the rule can stop an answer.
+        let eager = Thresholds { answer: 0.0, suggest: 0.0, ..Thresholds::default() };
+        let index = FaqIndex::build(&FaqContent::from_parts(vec![shipping], lexicon, eager));
+        assert_eq!(index.ask("il y a du soleil").outcome, Outcome::Fallback);
+        assert_eq!(index.ask("livraison sous le soleil").outcome.kind(), "answer");
     }
 
     #[test]
