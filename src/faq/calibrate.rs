@@ -145,23 +145,44 @@ fn judge(s: &Sample, t: &Thresholds) -> (bool, bool, bool) {
     }
 }
 
-fn figures(samples: &[Sample], t: &Thresholds) -> SetFigures {
-    let (mut direct, mut resolved, mut wrong) = (0, 0, 0);
-    for s in samples {
+/// Counts of in-scope samples judged under some thresholds, turned into [`SetFigures`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    samples: usize,
+    top1: usize,
+    direct: usize,
+    resolved: usize,
+    wrong: usize,
+}
+
+impl Tally {
+    fn add(&mut self, s: &Sample, t: &Thresholds) {
         let (right, bad, shown) = judge(s, t);
-        direct += usize::from(right);
-        wrong += usize::from(bad);
-        resolved += usize::from(shown);
+        self.samples += 1;
+        self.top1 += usize::from(s.right());
+        self.direct += usize::from(right);
+        self.wrong += usize::from(bad);
+        self.resolved += usize::from(shown);
     }
-    let n = samples.len().max(1) as f64;
-    let top1 = samples.iter().filter(|s| s.right()).count();
-    SetFigures {
-        samples: samples.len(),
-        top1: 100.0 * top1 as f64 / n,
-        direct: 100.0 * direct as f64 / n,
-        resolved: 100.0 * resolved as f64 / n,
-        wrong: 100.0 * wrong as f64 / n,
+
+    fn figures(&self) -> SetFigures {
+        let n = self.samples.max(1) as f64;
+        SetFigures {
+            samples: self.samples,
+            top1: 100.0 * self.top1 as f64 / n,
+            direct: 100.0 * self.direct as f64 / n,
+            resolved: 100.0 * self.resolved as f64 / n,
+            wrong: 100.0 * self.wrong as f64 / n,
+        }
     }
+}
+
+fn figures(samples: &[Sample], t: &Thresholds) -> SetFigures {
+    let mut tally = Tally::default();
+    for s in samples {
+        tally.add(s, t);
+    }
+    tally.figures()
 }
 
 /// `(answered, answered or suggested)` counts over off-topic samples.
@@ -399,7 +420,8 @@ pub fn cross_validate(
     let all = samples(index, off_topic, realistic);
     let folds = folds.max(2);
     // Counts over the held-out samples of every fold.
-    let (mut top1, mut direct, mut resolved, mut wrong, mut answered, mut shown) = (0, 0, 0, 0, 0, 0);
+    let mut tally = Tally::default();
+    let (mut answered, mut shown) = (0, 0);
     for k in 0..folds {
         let split = |set: &[Sample]| -> (Vec<Sample>, Vec<Sample>) {
             let (test, train): (Vec<_>, Vec<_>) = set.iter().cloned().enumerate().partition(|(i, _)| i % folds == k);
@@ -412,26 +434,14 @@ pub fn cross_validate(
             s.confidence = confidence(&s.scores, &t);
         }
         for s in &real_test {
-            let (right, bad, seen) = judge(s, &t);
-            top1 += usize::from(s.right());
-            direct += usize::from(right);
-            wrong += usize::from(bad);
-            resolved += usize::from(seen);
+            tally.add(s, &t);
         }
         let (a, b) = off_topic_counts(&outside_test, &t);
         answered += a;
         shown += b;
     }
-    let n = all.real.len().max(1) as f64;
     let m = all.outside.len().max(1) as f64;
-    let real = SetFigures {
-        samples: all.real.len(),
-        top1: 100.0 * top1 as f64 / n,
-        direct: 100.0 * direct as f64 / n,
-        resolved: 100.0 * resolved as f64 / n,
-        wrong: 100.0 * wrong as f64 / n,
-    };
-    (real, 100.0 * answered as f64 / m, 100.0 * shown as f64 / m)
+    (tally.figures(), 100.0 * answered as f64 / m, 100.0 * shown as f64 / m)
 }
 
 /// Measures the content (leave-one-out and off-topic messages only) and chooses thresholds.

@@ -704,6 +704,7 @@ impl FaqIndex {
     pub(crate) fn rank(
         &self,
         terms: &[QueryTerm],
+        groups: &[(u32, f32)],
         unknown: f32,
         limit: usize,
         excluded_text: Option<u32>,
@@ -712,7 +713,6 @@ impl FaqIndex {
         // reading (a synonym concept is usually more common than the word itself), and an entry
         // earns the best of what it matches in the group (see `group_max`), so an entry that
         // uses a synonym covers the word fully.
-        let groups = self.groups(terms);
         let total: f32 = groups.iter().map(|&(_, v)| v).sum::<f32>() + unknown;
         let dot_total: f32 =
             terms.iter().map(|&(t, _, weight, _)| self.idf[t as usize] * weight).sum::<f32>() + unknown;
@@ -733,7 +733,7 @@ impl FaqIndex {
             if s.group_best.len() < self.content.entries.len() {
                 s.group_best.resize(self.content.entries.len(), 0.0);
             }
-            for &(group, _) in &groups {
+            for &(group, _) in groups {
                 for &(term, factor, weight, _) in terms.iter().filter(|t| t.3 == group) {
                     let w = self.idf[term as usize] * factor * weight;
                     let mut current = u32::MAX;
@@ -813,8 +813,9 @@ impl FaqIndex {
         })
     }
 
-    /// One weight per question word (group): that of its most common reading.
-    fn groups(&self, terms: &[QueryTerm]) -> Vec<(u32, f32)> {
+    /// One weight per question word (group): that of its most common reading. Computed once per
+    /// question and shared by [`Self::rank`] and [`Self::question_weight`].
+    pub(crate) fn groups(&self, terms: &[QueryTerm]) -> Vec<(u32, f32)> {
         let mut groups: Vec<(u32, f32)> = Vec::with_capacity(terms.len());
         for &(t, _, weight, group) in terms {
             let v = self.idf[t as usize] * weight;
@@ -827,8 +828,7 @@ impl FaqIndex {
     }
 
     /// What the decision needs to know about a question's words (see [`QuestionWeight`]).
-    pub(crate) fn question_weight(&self, terms: &[QueryTerm], unknown: f32) -> QuestionWeight {
-        let groups = self.groups(terms);
+    pub(crate) fn question_weight(&self, terms: &[QueryTerm], groups: &[(u32, f32)], unknown: f32) -> QuestionWeight {
         let total = groups.iter().map(|&(_, v)| v).sum::<f32>() + unknown;
         if total <= 0.0 {
             return QuestionWeight::default();

@@ -258,9 +258,10 @@ impl FaqIndex {
     }
 
     fn score_terms(&self, terms: &[QueryTerm], unknown: f32, excluded_text: Option<u32>) -> Scores {
+        let groups = self.groups(terms);
         Scores {
-            ranked: self.rank(terms, unknown, RANK_LIMIT, excluded_text),
-            question: self.question_weight(terms, unknown),
+            ranked: self.rank(terms, &groups, unknown, RANK_LIMIT, excluded_text),
+            question: self.question_weight(terms, &groups, unknown),
         }
     }
 
