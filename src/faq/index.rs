@@ -141,6 +141,14 @@ const DISTANCE_FACTORS: [f32; 3] = [1.0, 0.8, 0.6];
 /// Weight factor of a known stem that extends the question word's stem.
 const STEM_PREFIX_FACTOR: f32 = 0.9;
 const MIN_PREFIX: usize = 5;
+/// Largest edit distance typo correction tries.
+const MAX_EDIT_DISTANCE: usize = 2;
+
+/// The matcher reads at most this many characters of a message (Telegram allows 4,096): a question is asked in
+/// its first lines, and the cap bounds the work one message can cause.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+/// ... and at most this many words of it (after folding: some scripts fold one character into several words).
+pub const MAX_QUESTION_WORDS: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -247,10 +255,21 @@ pub struct FaqIndex {
     /// Stems memoised while building (emptied once the index is built).
     build_stems: HashMap<String, String>,
     deletions: HashMap<String, Vec<u32>>,
+    /// Length in characters of the longest word typo correction can reach.
+    longest_word: usize,
     phonetic: HashMap<String, Vec<u32>>,
     entry_ids: HashMap<String, u32>,
     unknown_idf: f32,
     params: ScoringParams,
+}
+
+/// The first [`MAX_QUESTION_CHARS`] characters of a message.
+#[must_use]
+pub fn capped(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
 }
 
 fn deletions_of(word: &str, out: &mut Vec<String>) {
@@ -287,6 +306,7 @@ impl FaqIndex {
             raw_words: Vec::new(),
             raw_ids: HashMap::new(),
             deletions: HashMap::new(),
+            longest_word: 0,
             build_stems: HashMap::new(),
             phonetic: HashMap::new(),
             entry_ids: HashMap::new(),
@@ -381,6 +401,7 @@ impl FaqIndex {
                 index.phonetic.entry(phonetic_key(word)).or_default().push(i);
             }
             if word.len() >= 4 {
+                index.longest_word = index.longest_word.max(word.chars().count());
                 let mut dels = vec![word.clone()];
                 deletions_of(word, &mut dels);
                 for d in dels {
@@ -467,9 +488,13 @@ impl FaqIndex {
     }
 
     /// Closest raw content words to an unknown word, with their weight factor.
+    ///
+    /// Bounded whatever the word: a word longer than the longest indexed word plus the largest edit distance
+    /// cannot be a typo of any of them and is not probed, so the deletion neighbourhood (O(n²) probes of n bytes)
+    /// is built only for words of at most a few dozen letters.
     fn correct(&self, word: &str) -> Vec<(u32, f32)> {
         let len = word.chars().count();
-        if len < 3 {
+        if len < 3 || len > self.longest_word + MAX_EDIT_DISTANCE {
             return Vec::new();
         }
         let key = phonetic_key(word);
@@ -482,15 +507,19 @@ impl FaqIndex {
         if len < 6 {
             return Vec::new();
         }
-        let max_distance = if len >= 8 { 2 } else { 1 };
+        let max_distance = if len >= 8 { MAX_EDIT_DISTANCE } else { 1 };
+        // Distance-1 deletions, then distance-2, each probe once (first-seen order kept: it breaks ties).
         let mut probes = vec![word.to_owned()];
         deletions_of(word, &mut probes);
         if max_distance == 2 {
-            let first: Vec<String> = probes[1..].to_vec();
-            for d in &first {
-                deletions_of(d, &mut probes);
+            let first = probes.len();
+            for i in 1..first {
+                let d = probes[i].clone();
+                deletions_of(&d, &mut probes);
             }
         }
+        let mut seen = std::collections::HashSet::with_capacity(probes.len());
+        probes.retain(|probe| seen.insert(probe.clone()));
         let mut best = usize::MAX;
         let mut found: Vec<u32> = Vec::new();
         for probe in &probes {
@@ -524,8 +553,11 @@ impl FaqIndex {
 
     /// Normalises a question into weighted terms, smalltalk or nothing.
     pub(crate) fn analyze(&self, question: &str, excluded_text: Option<u32>) -> Analysis {
+        let question = capped(question);
         let lexicon = &self.content.lexicon;
-        let words = lexicon.expand(fold_words(question));
+        let mut words = fold_words(question);
+        words.truncate(MAX_QUESTION_WORDS);
+        let words = lexicon.expand(words);
         let split = lexicon.split_smalltalk(&words);
         if let Some(kind) = split.kind
             && lexicon.is_filler_only(&split.rest)

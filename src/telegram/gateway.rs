@@ -19,12 +19,17 @@ use teloxide::{
     },
 };
 
-use crate::{storage::Db, text::Html};
+use crate::{
+    storage::Db,
+    text::{Html, MESSAGE_LIMIT},
+};
 
 /// The adaptor stack every request goes through.
 pub type Tg = Throttle<Bot>;
 
-/// What happened to a request, as the rest of the bot cares about it.
+/// What happened to a request, as the rest of the bot cares about it. Handlers pass it on with
+/// [`SendOutcome::checked`], so a reply Telegram refused becomes an error the user is told about.
+#[must_use]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
     /// Sent (or edited); the message id.
@@ -43,7 +48,6 @@ pub enum SendOutcome {
 
 impl SendOutcome {
     /// Classifies a teloxide error.
-    #[must_use]
     pub fn from_error(error: &RequestError) -> Self {
         match error {
             RequestError::Api(ApiError::MessageNotModified) => Self::Unchanged,
@@ -71,6 +75,17 @@ impl SendOutcome {
     pub fn is_delivered(&self) -> bool {
         matches!(self, Self::Sent(_) | Self::Unchanged)
     }
+
+    /// A reply's outcome as a handler result: delivered, or nobody to deliver to (the user blocked the bot), is
+    /// fine; anything else is an error, so the reply wrapper ([`super::answered`]) apologises to the user.
+    pub fn checked(self) -> anyhow::Result<()> {
+        match self {
+            Self::Sent(_) | Self::Unchanged | Self::Unreachable => Ok(()),
+            Self::RetryAfter(delay) => anyhow::bail!("Telegram asked to retry the reply after {delay:?}"),
+            Self::Rejected(reason) => anyhow::bail!("Telegram rejected the reply: {reason}"),
+            Self::Transient(reason) => anyhow::bail!("the reply failed: {reason}"),
+        }
+    }
 }
 
 /// Our gateway to Telegram: cheap to clone, injected into handlers.
@@ -91,8 +106,22 @@ impl Telegram {
         &self.bot
     }
 
-    /// Sends an HTML message, optionally with an inline keyboard.
+    /// Sends an HTML message, optionally with an inline keyboard. A text longer than Telegram allows is sent as
+    /// several messages cut at line ends ([`Html::split`]), the keyboard under the last; the outcome is the first
+    /// failure, or the last message sent.
     pub async fn send(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
+        let mut parts = text.split(MESSAGE_LIMIT);
+        let last = parts.pop().unwrap_or_default();
+        for part in parts {
+            let outcome = self.send_one(chat, part, None).await;
+            if !outcome.is_delivered() {
+                return outcome;
+            }
+        }
+        self.send_one(chat, last, keyboard).await
+    }
+
+    async fn send_one(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
         let mut request = self
             .bot
             .send_message(chat, text.into_string())
@@ -166,23 +195,27 @@ impl Telegram {
         text: Html,
         keyboard: InlineKeyboardMarkup,
         notification: Option<String>,
-    ) {
-        match &query.message {
+    ) -> SendOutcome {
+        let outcome = match &query.message {
             Some(MaybeInaccessibleMessage::Regular(message)) => {
                 let unchanged = message.text().map(str::trim) == Some(text.plain_text().as_str())
                     && message.reply_markup() == Some(&keyboard);
-                if !unchanged {
-                    self.show(message.chat.id, Some(message.id), text, Some(keyboard)).await;
+                if unchanged {
+                    SendOutcome::Unchanged
+                } else {
+                    self.show(message.chat.id, Some(message.id), text, Some(keyboard)).await
                 }
             }
             Some(MaybeInaccessibleMessage::Inaccessible(message)) => {
-                self.send(message.chat.id, text, Some(keyboard)).await;
+                self.send(message.chat.id, text, Some(keyboard)).await
             }
-            None => {
-                self.send(ChatId::from(query.from.id), text, Some(keyboard)).await;
-            }
+            None => self.send(ChatId::from(query.from.id), text, Some(keyboard)).await,
+        };
+        // A failed screen is left to the reply wrapper, which answers the press with an apology.
+        if outcome.is_delivered() || outcome == SendOutcome::Unreachable {
+            self.answer_callback(query.id, notification).await;
         }
-        self.answer_callback(query.id, notification).await;
+        outcome
     }
 
     /// Stops the spinner on the button the user pressed, optionally with a short notification.

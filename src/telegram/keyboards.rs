@@ -65,11 +65,13 @@ pub fn webinars(join: Option<&Url>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(rows)
 }
 
-/// An FAQ answer, with 👍 / 👎 (or thanks once voted) and buttons to its related modules.
+/// An FAQ answer, with 👍 / 👎 (or thanks once voted) and buttons to its related modules. Without a recorded
+/// question (`None`: the database refused it), the answer and its modules only.
 #[must_use]
-pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Option<bool>) -> Screen {
+pub fn answer_card(index: &FaqIndex, question_id: Option<i64>, faq_id: &str, vote: Option<bool>) -> Screen {
     let Some(entry) = index.entry(faq_id) else { return (tr_html!("menu-expired"), main_menu(None)) };
     let footer = match vote {
+        None if question_id.is_none() => Html::default(),
         None => tr_html!("answer-ask-feedback"),
         Some(true) => tr_html!("answer-thanks-helpful"),
         Some(false) => tr_html!("answer-thanks-not-helpful"),
@@ -78,8 +80,9 @@ pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Optio
         .push(&Html::escape("\n\n"))
         .push(&footer);
     let mut rows = Vec::new();
-    match vote {
-        None => rows.push(vec![
+    match (question_id, vote) {
+        (None, _) => {}
+        (Some(question_id), None) => rows.push(vec![
             button(
                 tr!("answer-yes"),
                 &CallbackData::Feedback { question_id, faq_id: faq_id.to_owned(), helpful: true },
@@ -89,8 +92,10 @@ pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Optio
                 &CallbackData::Feedback { question_id, faq_id: faq_id.to_owned(), helpful: false },
             ),
         ]),
-        Some(false) => rows.push(row(tr!("forward-button"), &CallbackData::Forward { question_id })),
-        Some(true) => {}
+        (Some(question_id), Some(false)) => {
+            rows.push(row(tr!("forward-button"), &CallbackData::Forward { question_id }));
+        }
+        (Some(_), Some(true)) => {}
     }
     let curriculum = &index.content().curriculum;
     for module in entry.modules.iter().filter_map(|id| curriculum.module(id)) {
@@ -99,22 +104,30 @@ pub fn answer_card(index: &FaqIndex, question_id: i64, faq_id: &str, vote: Optio
     (text, InlineKeyboardMarkup::new(rows))
 }
 
-/// "Vouliez-vous dire…": up to three questions, and a way out to a trainer.
+/// "Vouliez-vous dire…": up to three questions, and a way out to a trainer (when the question was recorded).
 #[must_use]
-pub fn suggestions(index: &FaqIndex, question_id: i64, candidates: &[Candidate]) -> Screen {
+pub fn suggestions(index: &FaqIndex, question_id: Option<i64>, candidates: &[Candidate]) -> Screen {
     let mut rows: Vec<_> = candidates
         .iter()
         .filter_map(|candidate| index.entry(&candidate.id))
-        .map(|entry| row(entry.question.clone(), &CallbackData::Suggestion { question_id, faq_id: entry.id.clone() }))
+        .map(|entry| {
+            let data = CallbackData::Suggestion { question_id: question_id.unwrap_or(0), faq_id: entry.id.clone() };
+            row(entry.question.clone(), &data)
+        })
         .collect();
-    rows.push(row(tr!("suggest-none"), &CallbackData::Forward { question_id }));
+    if let Some(question_id) = question_id {
+        rows.push(row(tr!("suggest-none"), &CallbackData::Forward { question_id }));
+    }
     (tr_html!("suggest-title"), InlineKeyboardMarkup::new(rows))
 }
 
-/// The honest "je ne sais pas": pass the question to a trainer, or browse the chapters.
+/// The honest "je ne sais pas": pass the question to a trainer (when it was recorded), or browse the chapters.
 #[must_use]
-pub fn fallback(index: &FaqIndex, question_id: i64) -> Screen {
-    let mut rows = vec![row(tr!("forward-button"), &CallbackData::Forward { question_id })];
+pub fn fallback(index: &FaqIndex, question_id: Option<i64>) -> Screen {
+    let mut rows: Vec<_> = question_id
+        .map(|question_id| row(tr!("forward-button"), &CallbackData::Forward { question_id }))
+        .into_iter()
+        .collect();
     for chapter in course::chapters(&index.content().curriculum) {
         let label = tr!("chapter-button", number = u32::from(chapter.number), title = chapter.title);
         rows.push(row(label, &CallbackData::Chapter { chapter_id: chapter.id.clone(), page: 0 }));

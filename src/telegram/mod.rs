@@ -1,6 +1,8 @@
 //! Everything Telegram: the gateway that sends ([`gateway`]), the routing table ([`schema`]), typed commands and
 //! button payloads, keyboards, and the handlers behind them.
 
+/// Every update gets an answer, even when its handler fails.
+pub mod answered;
 pub mod callback;
 pub mod commands;
 pub mod gateway;

@@ -1,20 +1,28 @@
 //! `schema()`: the dptree routing table, and nothing else.
 //!
-//! Every update first refreshes its sender's row (`track_user`), then takes the first branch that accepts it:
-//! private messages (merchant commands, staff commands behind a role filter, admin commands behind theirs,
-//! unknown commands, text = a question, anything else = "I only read text"), then button presses (typed
-//! [`CallbackData`]; anything unparsable = "ce menu a expiré").
+//! Group and channel messages come first: the bot works in private chats only, so it records nobody there and
+//! answers only a command addressed to it, with a link to a private chat. Every other update first refreshes its
+//! sender's row (`track_user`), then takes the first branch that accepts it: private messages (merchant commands,
+//! staff commands behind a role filter, admin commands behind theirs, unknown commands, text = a question,
+//! anything else = "I only read text"), then button presses (typed [`CallbackData`]; anything unparsable = "ce
+//! menu a expiré"). Edited messages, channel posts and the other update kinds are ignored on purpose (the
+//! dispatcher's default handler logs them). The whole table runs inside [`always_answered`]: a handler that fails
+//! still leaves the user with an apology.
+
+use std::time::Duration;
 
 use teloxide::{
     dispatching::{UpdateFilterExt, UpdateHandler},
     dptree::{self, case},
     prelude::*,
+    types::Me,
 };
 
 use super::{
+    answered::always_answered,
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    handlers::{admin, course, fallback, menu, privacy, questions, staff},
+    handlers::{HandlerResult, admin, course, fallback, menu, privacy, questions, staff},
 };
 use crate::{
     clock::AppClock,
@@ -50,6 +58,11 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         )
         .endpoint(fallback::not_allowed);
 
+    let groups = Update::filter_message()
+        .filter(|msg: Message| !msg.chat.is_private())
+        .branch(dptree::filter(is_command_for_me).endpoint(fallback::private_only))
+        .endpoint(ignore);
+
     let messages = Update::filter_message()
         .filter(|msg: Message| msg.chat.is_private())
         .branch(merchant_commands)
@@ -76,16 +89,38 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![CallbackData::Erase { confirmed }].endpoint(privacy::erase));
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
-    dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks)
+    let private = dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks);
+    always_answered(dptree::entry().branch(groups).branch(private))
 }
 
-/// Records the sender of every update (creates the row, refreshes the name, clears `blocked`).
+/// How long recording the sender may hold up the answer.
+const TRACK_PATIENCE: Duration = Duration::from_secs(1);
+
+/// Records the sender of every private update (creates the row, refreshes the name, clears `blocked`). A database
+/// that does not answer in time is logged and skipped: the user is answered anyway.
 async fn track_user(update: Update, db: Db, clock: AppClock) {
-    if let Some(user) = update.from()
-        && let Err(error) = db.touch_user(user.id, &user.first_name, clock.unix()).await
-    {
-        tracing::error!(error = ?error, "cannot record the user");
+    let Some(user) = update.from() else { return };
+    match tokio::time::timeout(TRACK_PATIENCE, db.touch_user(user.id, &user.first_name, clock.unix())).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::error!(error = ?error, "cannot record the user"),
+        Err(_) => tracing::error!("recording the user timed out"),
     }
+}
+
+/// A command in a group that is meant for this bot: `/start@our_bot`, or a bare `/start` (Telegram gives bare
+/// commands to every bot of the group).
+fn is_command_for_me(msg: Message, me: Me) -> bool {
+    let Some(command) = msg.text().and_then(|text| text.strip_prefix('/')) else { return false };
+    let command = command.split_whitespace().next().unwrap_or_default();
+    match command.split_once('@') {
+        Some((_, bot)) => bot.eq_ignore_ascii_case(me.username()),
+        None => true,
+    }
+}
+
+/// Group messages that are not for the bot: dropped without a trace.
+async fn ignore() -> HandlerResult {
+    Ok(())
 }
 
 /// The sender's role: the highest of the operator's configuration and the database.

@@ -22,6 +22,6 @@ pub async fn reload_content(tg: Telegram, content: LiveContent, msg: Message) ->
             tr_html!("admin-reload-failed", count = errors.0.len()).push(&Html::join(lines, "\n"))
         }
     };
-    tg.send(msg.chat.id, reply, None).await;
+    tg.send(msg.chat.id, reply, None).await.checked()?;
     Ok(())
 }

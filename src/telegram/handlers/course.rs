@@ -43,7 +43,7 @@ pub async fn course_command(tg: Telegram, db: Db, content: LiveContent, msg: Mes
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let index = content.index();
     let (text, keyboard) = keyboards::chapters_screen(&index.content().curriculum, &seen(&db, user.id).await?);
-    tg.send(msg.chat.id, text, Some(keyboard)).await;
+    tg.send(msg.chat.id, text, Some(keyboard)).await.checked()?;
     Ok(())
 }
 
@@ -52,13 +52,18 @@ pub async fn progress_command(tg: Telegram, db: Db, content: LiveContent, msg: M
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let index = content.index();
     let (text, keyboard) = keyboards::progress_screen(&index.content().curriculum, &seen(&db, user.id).await?);
-    tg.send(msg.chat.id, text, Some(keyboard)).await;
+    tg.send(msg.chat.id, text, Some(keyboard)).await.checked()?;
     Ok(())
 }
 
 /// Shows `screen` in place of the pressed message, then answers the press.
-async fn show_in_place(tg: &Telegram, query: CallbackQuery, screen: Screen, notification: Option<String>) {
-    tg.replace(query, screen.0, screen.1, notification).await;
+async fn show_in_place(
+    tg: &Telegram,
+    query: CallbackQuery,
+    screen: Screen,
+    notification: Option<String>,
+) -> HandlerResult {
+    tg.replace(query, screen.0, screen.1, notification).await.checked()
 }
 
 /// A module opened from an FAQ answer: a new message, so the answer stays readable above it.
@@ -74,7 +79,7 @@ pub async fn open_module(
         return expired_button(tg, query).await;
     };
     if let Some((chat, _)) = origin(&query) {
-        tg.send(chat, text, Some(keyboard)).await;
+        tg.send(chat, text, Some(keyboard)).await.checked()?;
     }
     tg.answer_callback(query.id, None).await;
     Ok(())
@@ -90,7 +95,7 @@ async fn show_progress_screen(
 ) -> HandlerResult {
     let index = content.index();
     let screen = build(&index.content().curriculum, &seen(&db, query.from.id).await?);
-    show_in_place(&tg, query, screen, None).await;
+    show_in_place(&tg, query, screen, None).await?;
     Ok(())
 }
 
@@ -108,7 +113,7 @@ pub async fn chapter(
     let index = content.index();
     let seen = seen(&db, query.from.id).await?;
     match keyboards::chapter_screen(&index.content().curriculum, &chapter_id, usize::from(page), &seen) {
-        Some(screen) => show_in_place(&tg, query, screen, None).await,
+        Some(screen) => show_in_place(&tg, query, screen, None).await?,
         None => expired_button(tg, query).await?,
     }
     Ok(())
@@ -123,7 +128,7 @@ pub async fn module(
     module_id: String,
 ) -> HandlerResult {
     match module_card(&db, &content, &settings, query.from.id, &module_id).await? {
-        Some(screen) => show_in_place(&tg, query, screen, None).await,
+        Some(screen) => show_in_place(&tg, query, screen, None).await?,
         None => expired_button(tg, query).await?,
     }
     Ok(())
@@ -148,7 +153,7 @@ pub async fn mark_seen(
     let screen = keyboards::module_screen(curriculum, module, &seen, &settings.course_url);
     let notification = if newly { tr!("module-marked") } else { tr!("module-was-seen") };
     let chat = origin(&query).map(|(chat, _)| chat);
-    show_in_place(&tg, query, screen, Some(notification)).await;
+    show_in_place(&tg, query, screen, Some(notification)).await?;
     if newly
         && course::is_finished(curriculum, &seen)
         && let Some(chat) = chat
@@ -156,7 +161,7 @@ pub async fn mark_seen(
         let date = clock.now().to_zoned(settings.timezone.clone()).strftime("%d/%m/%Y").to_string();
         let text =
             tr_html!("course-finished", first_name = user.first_name, modules = curriculum.modules.len(), date = date);
-        tg.send(chat, text, Some(keyboards::main_menu(None))).await;
+        tg.send(chat, text, Some(keyboards::main_menu(None))).await.checked()?;
     }
     Ok(())
 }
@@ -180,6 +185,6 @@ pub async fn resume(
         Some(next) => keyboards::module_screen(curriculum, next, &seen, &settings.course_url),
         None => keyboards::chapters_screen(curriculum, &seen),
     };
-    show_in_place(&tg, query, screen, None).await;
+    show_in_place(&tg, query, screen, None).await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The replies for what the bot does not handle: unknown commands, non-text messages, expired buttons.
 
-use teloxide::types::{CallbackQuery, Message};
+use teloxide::types::{CallbackQuery, Me, Message};
 
 use super::{HandlerResult, menu::origin};
 use crate::{
@@ -20,12 +20,12 @@ pub async fn unknown_command(tg: Telegram, db: Db, settings: BotSettings, msg: M
         Some(command) => tr_html!("unknown-command-closest", command = format!("/{command}")),
         None => tr_html!("unknown-command"),
     };
-    tg.send(msg.chat.id, text, None).await;
+    tg.send(msg.chat.id, text, None).await.checked()?;
     Ok(())
 }
 
 pub async fn non_text(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("non-text"), None).await;
+    tg.send(msg.chat.id, tr_html!("non-text"), None).await.checked()?;
     Ok(())
 }
 
@@ -33,13 +33,19 @@ pub async fn non_text(tg: Telegram, msg: Message) -> HandlerResult {
 pub async fn expired_button(tg: Telegram, query: CallbackQuery) -> HandlerResult {
     tracing::debug!(data = ?query.data, "stale or unknown button");
     if let Some((chat, _)) = origin(&query) {
-        tg.send(chat, tr_html!("menu-expired"), Some(keyboards::main_menu(None))).await;
+        tg.send(chat, tr_html!("menu-expired"), Some(keyboards::main_menu(None))).await.checked()?;
     }
     tg.answer_callback(query.id, Some(tr!("menu-expired"))).await;
     Ok(())
 }
 
+/// A command addressed to the bot in a group: it works in private chats only, and says where.
+pub async fn private_only(tg: Telegram, me: Me, msg: Message) -> HandlerResult {
+    let link = format!("https://t.me/{}", me.username());
+    tg.send(msg.chat.id, tr_html!("private-only", link = link), None).await.checked()
+}
+
 pub async fn not_allowed(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("not-allowed"), None).await;
+    tg.send(msg.chat.id, tr_html!("not-allowed"), None).await.checked()?;
     Ok(())
 }

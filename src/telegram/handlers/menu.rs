@@ -28,30 +28,30 @@ pub async fn start(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> 
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let resume = resume_module(&db, &content, user.id).await;
     let text = tr_html!("start-greeting", first_name = user.first_name);
-    tg.send(msg.chat.id, text, Some(keyboards::main_menu(resume.as_ref()))).await;
+    tg.send(msg.chat.id, text, Some(keyboards::main_menu(resume.as_ref()))).await.checked()?;
     Ok(())
 }
 
 pub async fn menu(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let resume = resume_module(&db, &content, user.id).await;
-    tg.send(msg.chat.id, tr_html!("menu-title"), Some(keyboards::main_menu(resume.as_ref()))).await;
+    tg.send(msg.chat.id, tr_html!("menu-title"), Some(keyboards::main_menu(resume.as_ref()))).await.checked()?;
     Ok(())
 }
 
 pub async fn help(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("help-text"), Some(keyboards::back_to_menu())).await;
+    tg.send(msg.chat.id, tr_html!("help-text"), Some(keyboards::back_to_menu())).await.checked()?;
     Ok(())
 }
 
 pub async fn webinars(tg: Telegram, msg: Message, settings: BotSettings, clock: AppClock) -> HandlerResult {
     let keyboard = keyboards::webinars(settings.webinar_url.as_ref());
-    tg.send(msg.chat.id, webinars_text(&settings, &clock), Some(keyboard)).await;
+    tg.send(msg.chat.id, webinars_text(&settings, &clock), Some(keyboard)).await.checked()?;
     Ok(())
 }
 
 pub async fn reminders(tg: Telegram, msg: Message) -> HandlerResult {
-    tg.send(msg.chat.id, tr_html!("reminders-soon"), Some(keyboards::back_to_menu())).await;
+    tg.send(msg.chat.id, tr_html!("reminders-soon"), Some(keyboards::back_to_menu())).await.checked()?;
     Ok(())
 }
 
@@ -77,7 +77,7 @@ pub async fn menu_item(
         MenuItem::Reminders => (tr_html!("reminders-soon"), keyboards::back_to_menu()),
         MenuItem::Help => (tr_html!("help-text"), keyboards::back_to_menu()),
     };
-    tg.replace(query, text, keyboard, None).await;
+    tg.replace(query, text, keyboard, None).await.checked()?;
     Ok(())
 }
 

@@ -18,7 +18,7 @@ pub async fn export(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
     let export = match db.export_user(user.id).await {
         Ok(export) => export,
         Err(DbError::NotFound) => {
-            tg.send(msg.chat.id, tr_html!("privacy-nothing"), None).await;
+            tg.send(msg.chat.id, tr_html!("privacy-nothing"), None).await.checked()?;
             return Ok(());
         }
         Err(error) => return Err(error.into()),
@@ -29,9 +29,10 @@ pub async fn export(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         tr_html!("privacy-export-intro", questions = export.questions.len(), modules = export.modules_seen.len()),
         None,
     )
-    .await;
+    .await
+    .checked()?;
     for chunk in chunks(&json, CHUNK_CHARS) {
-        tg.send(msg.chat.id, Html::trusted(format!("<pre>{}</pre>", escape(&chunk))), None).await;
+        tg.send(msg.chat.id, Html::trusted(format!("<pre>{}</pre>", escape(&chunk))), None).await.checked()?;
     }
     Ok(())
 }
@@ -58,7 +59,7 @@ pub async fn ask_erase(tg: Telegram, msg: Message) -> HandlerResult {
         vec![keyboards::button(tr!("privacy-erase-confirm"), &CallbackData::Erase { confirmed: true })],
         vec![keyboards::button(tr!("privacy-erase-cancel"), &CallbackData::Erase { confirmed: false })],
     ]);
-    tg.send(msg.chat.id, tr_html!("privacy-erase-question"), Some(keyboard)).await;
+    tg.send(msg.chat.id, tr_html!("privacy-erase-question"), Some(keyboard)).await.checked()?;
     Ok(())
 }
 
@@ -70,7 +71,7 @@ pub async fn erase(tg: Telegram, db: Db, query: CallbackQuery, confirmed: bool) 
     } else {
         tr_html!("privacy-erase-cancelled")
     };
-    tg.replace(query, text, InlineKeyboardMarkup::default(), None).await;
+    tg.replace(query, text, InlineKeyboardMarkup::default(), None).await.checked()?;
     Ok(())
 }
 

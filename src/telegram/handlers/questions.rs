@@ -2,6 +2,8 @@
 //! an honest "je ne sais pas", or a friendly word for small talk. Also the buttons those replies carry:
 //! a suggestion, 👍 / 👎, and "pass my question to a trainer".
 
+use std::time::Duration;
+
 use teloxide::types::{CallbackQuery, ChatId, Message, User, UserId};
 
 use super::HandlerResult;
@@ -13,7 +15,7 @@ use crate::{
         matcher::{Match, Outcome},
     },
     startup::BotSettings,
-    storage::{Db, questions::NewQuestion},
+    storage::{Db, DbError, questions::NewQuestion},
     telegram::{Telegram, keyboards},
     text::Html,
     tr, tr_html,
@@ -21,6 +23,10 @@ use crate::{
 
 /// Longest question text kept in the database (Telegram allows 4,096 characters).
 const STORED_CHARS: usize = 1000;
+
+/// How long recording a question may hold up its answer: past this, the merchant gets the answer without the
+/// buttons that need the record (👍 / 👎, "transmettre"), rather than no answer.
+const RECORD_PATIENCE: Duration = Duration::from_secs(2);
 
 pub async fn question(
     tg: Telegram,
@@ -32,8 +38,23 @@ pub async fn question(
 ) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let index = content.index();
-    let found = index.ask(&text);
-    let question_id = record(&db, user.id, &text, &found, clock.unix()).await?;
+    // Matching is CPU work: off the async workers, so no message can delay the others.
+    let found = {
+        let (index, text) = (index.clone(), text.clone());
+        tokio::task::spawn_blocking(move || index.ask(&text)).await?
+    };
+    let question_id =
+        match tokio::time::timeout(RECORD_PATIENCE, record(&db, user.id, &text, &found, clock.unix())).await {
+            Ok(Ok(id)) => Some(id),
+            Ok(Err(error)) => {
+                tracing::error!(error = ?error, "cannot record a question; answering without its buttons");
+                None
+            }
+            Err(_) => {
+                tracing::error!("recording a question timed out; answering without its buttons");
+                None
+            }
+        };
     let (reply, keyboard) = match &found.outcome {
         Outcome::Answer(candidate) => match index.entry(&candidate.id) {
             Some(_) => keyboards::answer_card(&index, question_id, &candidate.id, None),
@@ -44,8 +65,7 @@ pub async fn question(
         Outcome::Empty => (tr_html!("question-empty"), keyboards::main_menu(None)),
         Outcome::Smalltalk(kind) => (smalltalk(*kind), keyboards::main_menu(None)),
     };
-    tg.send(msg.chat.id, reply, Some(keyboard)).await;
-    Ok(())
+    tg.send(msg.chat.id, reply, Some(keyboard)).await.checked()
 }
 
 async fn record(db: &Db, user: UserId, text: &str, found: &Match, now: i64) -> anyhow::Result<i64> {
@@ -59,6 +79,16 @@ async fn record(db: &Db, user: UserId, text: &str, found: &Match, now: i64) -> a
         now,
     };
     Ok(db.record_question(question).await?)
+}
+
+/// Whether `question_id` is one of the user's recorded questions; `Ok(false)` for a stale or forged id (and for
+/// the id 0 of a question that could not be recorded), an error when the database cannot tell.
+async fn owns_question(db: &Db, question_id: i64, user: UserId) -> anyhow::Result<bool> {
+    match db.question_of(question_id, user).await {
+        Ok(_) => Ok(true),
+        Err(DbError::NotFound) => Ok(false),
+        Err(DbError::Other(error)) => Err(error),
+    }
 }
 
 fn smalltalk(kind: SmalltalkKind) -> Html {
@@ -82,11 +112,13 @@ pub async fn suggestion(
     (question_id, faq_id): (i64, String),
 ) -> HandlerResult {
     let index = content.index();
-    if db.question_of(question_id, query.from.id).await.is_err() || index.entry(&faq_id).is_none() {
+    // A suggestion shown for a question that could not be recorded carries the id 0: its answer is still shown.
+    let recorded = question_id != 0 && owns_question(&db, question_id, query.from.id).await?;
+    if (question_id != 0 && !recorded) || index.entry(&faq_id).is_none() {
         return super::fallback::expired_button(tg, query).await;
     }
-    let (text, keyboard) = keyboards::answer_card(&index, question_id, &faq_id, None);
-    tg.replace(query, text, keyboard, None).await;
+    let (text, keyboard) = keyboards::answer_card(&index, recorded.then_some(question_id), &faq_id, None);
+    tg.replace(query, text, keyboard, None).await.checked()?;
     Ok(())
 }
 
@@ -100,12 +132,12 @@ pub async fn feedback(
     (question_id, faq_id, helpful): (i64, String, bool),
 ) -> HandlerResult {
     let index = content.index();
-    if db.question_of(question_id, query.from.id).await.is_err() || index.entry(&faq_id).is_none() {
+    if !owns_question(&db, question_id, query.from.id).await? || index.entry(&faq_id).is_none() {
         return super::fallback::expired_button(tg, query).await;
     }
     db.record_feedback(question_id, query.from.id, &faq_id, helpful, clock.unix()).await?;
-    let (text, keyboard) = keyboards::answer_card(&index, question_id, &faq_id, Some(helpful));
-    tg.replace(query, text, keyboard, Some(tr!("feedback-thanks"))).await;
+    let (text, keyboard) = keyboards::answer_card(&index, Some(question_id), &faq_id, Some(helpful));
+    tg.replace(query, text, keyboard, Some(tr!("feedback-thanks"))).await.checked()?;
     Ok(())
 }
 
@@ -118,11 +150,15 @@ pub async fn forward(
     query: CallbackQuery,
     question_id: i64,
 ) -> HandlerResult {
-    let Ok(question) = db.question_of(question_id, query.from.id).await else {
-        return super::fallback::expired_button(tg, query).await;
+    let question = match db.question_of(question_id, query.from.id).await {
+        Ok(question) => question,
+        Err(DbError::NotFound) => return super::fallback::expired_button(tg, query).await,
+        Err(DbError::Other(error)) => return Err(error),
     };
     notify_trainers(&tg, &db, &settings, &clock, &query.from, question_id, &question.text).await?;
-    tg.replace(query, tr_html!("forward-done"), keyboards::main_menu(None), Some(tr!("forward-done-short"))).await;
+    tg.replace(query, tr_html!("forward-done"), keyboards::main_menu(None), Some(tr!("forward-done-short")))
+        .await
+        .checked()?;
     Ok(())
 }
 
@@ -137,7 +173,7 @@ pub async fn to_trainer(
 ) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     if text.trim().is_empty() {
-        tg.send(msg.chat.id, tr_html!("trainer-how"), None).await;
+        tg.send(msg.chat.id, tr_html!("trainer-how"), None).await.checked()?;
         return Ok(());
     }
     let stored: String = text.trim().chars().take(STORED_CHARS).collect();
@@ -151,7 +187,7 @@ pub async fn to_trainer(
     };
     let question_id = db.record_question(question).await?;
     notify_trainers(&tg, &db, &settings, &clock, user, question_id, &stored).await?;
-    tg.send(msg.chat.id, tr_html!("forward-done"), Some(keyboards::main_menu(None))).await;
+    tg.send(msg.chat.id, tr_html!("forward-done"), Some(keyboards::main_menu(None))).await.checked()?;
     Ok(())
 }
 
@@ -171,7 +207,7 @@ async fn notify_trainers(
         for trainer in settings.roles.staff() {
             // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
             if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
-                tg.send(ChatId::from(trainer), note.clone(), None).await;
+                tg.send(ChatId::from(trainer), note.clone(), None).await.checked()?;
             }
         }
     }

@@ -28,14 +28,14 @@ pub async fn stats(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         helpful = q.helpful,
         not_helpful = q.not_helpful
     );
-    tg.send(msg.chat.id, text, None).await;
+    tg.send(msg.chat.id, text, None).await.checked()?;
     Ok(())
 }
 
 pub async fn unanswered(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
     let questions = db.unanswered_questions(UNANSWERED_SHOWN).await?;
     if questions.is_empty() {
-        tg.send(msg.chat.id, tr_html!("staff-unanswered-none"), None).await;
+        tg.send(msg.chat.id, tr_html!("staff-unanswered-none"), None).await.checked()?;
         return Ok(());
     }
     let lines = questions.iter().map(|q| {
@@ -43,6 +43,6 @@ pub async fn unanswered(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         Html::trusted(format!("• {forwarded}<i>{}</i>", escape(&q.text)))
     });
     let text = tr_html!("staff-unanswered-title", count = questions.len()).push(&Html::join(lines, "\n"));
-    tg.send(msg.chat.id, text, None).await;
+    tg.send(msg.chat.id, text, None).await.checked()?;
     Ok(())
 }
