@@ -80,6 +80,11 @@ impl DatabaseUrl {
     pub fn parse(raw: &str) -> Result<Self, ConfigError> {
         let url = Self(raw.trim().to_owned());
         match url.backend() {
+            Some(Backend::Sqlite) if url.sqlite_path().is_none() => Err(ConfigError::invalid(
+                "DATABASE_URL",
+                "a SQLite file path such as sqlite://accelerateur.db (an empty path or :memory: would keep nothing)",
+                &url.redacted(),
+            )),
             Some(_) => Ok(url),
             None => Err(ConfigError::invalid(
                 "DATABASE_URL",
@@ -87,6 +92,25 @@ impl DatabaseUrl {
                 &url.redacted(),
             )),
         }
+    }
+
+    /// The file of a SQLite URL; `None` when it names none (`sqlite://`, `sqlite::memory:`, `mode=memory`).
+    #[must_use]
+    pub fn sqlite_path(&self) -> Option<&str> {
+        let rest = self.0.split_once(':').map(|(_, rest)| rest)?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let in_memory = path == ":memory:" || query.split('&').any(|pair| pair.eq_ignore_ascii_case("mode=memory"));
+        (!path.trim().is_empty() && !in_memory).then_some(path)
+    }
+
+    /// The password inside the URL, if any (user info or a `password=` query parameter), to scrub from output.
+    #[must_use]
+    pub fn password(&self) -> Option<String> {
+        let url = Url::parse(&self.0).ok()?;
+        let from_query = url.query_pairs().find(|(key, _)| is_password_key(key)).map(|(_, value)| value.into_owned());
+        let from_user_info = url.password().map(percent_decode);
+        from_user_info.or(from_query).filter(|p| !p.is_empty())
     }
 
     #[must_use]
@@ -107,16 +131,28 @@ impl DatabaseUrl {
         &self.0
     }
 
-    /// The URL with any password replaced by `***`.
+    /// The URL with any password replaced by `***`: in the user info, in a `password=` (or `pass`, `pwd`,
+    /// `sslpassword`) query parameter; a URL too malformed to parse shows only its scheme.
     #[must_use]
     pub fn redacted(&self) -> String {
-        match Url::parse(&self.0) {
-            Ok(mut url) if url.password().is_some() => {
-                let _ = url.set_password(Some("***"));
-                url.to_string()
-            }
-            _ => self.0.clone(),
+        let Ok(mut url) = Url::parse(&self.0) else {
+            let scheme = self.0.split_once(':').map_or("", |(scheme, _)| scheme);
+            return format!("{scheme}:[unparsable URL hidden]");
+        };
+        if url.password().is_some() {
+            let _ = url.set_password(Some("***"));
         }
+        if url.query_pairs().any(|(key, _)| is_password_key(&key)) {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(key, value)| {
+                    let value = if is_password_key(&key) { "***".to_owned() } else { value.into_owned() };
+                    (key.into_owned(), value)
+                })
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        url.to_string()
     }
 }
 
@@ -132,6 +168,16 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+fn is_password_key(key: &str) -> bool {
+    ["password", "pass", "pwd", "sslpassword"].iter().any(|name| key.eq_ignore_ascii_case(name))
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+        .next()
+        .map_or_else(|| text.to_owned(), |(_, value)| value.into_owned())
+}
+
 /// A configuration problem an operator can fix; displayed as one English line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -141,6 +187,8 @@ pub enum ConfigError {
     MissingToken,
     #[error("{variable} is invalid: expected {expected}, got {got:?}")]
     Invalid { variable: &'static str, expected: &'static str, got: String },
+    #[error("the .env file in the working directory is malformed: {0} (fix or remove it; real variables win over it)")]
+    MalformedDotenv(String),
 }
 
 impl ConfigError {
@@ -158,10 +206,30 @@ pub trait Source {
 pub struct Environment;
 
 impl Environment {
-    #[must_use]
-    pub fn load() -> Self {
-        let _ = dotenvy::dotenv();
-        Self
+    /// Reads `.env` if there is one; a file that exists but does not parse is an error, not silently skipped.
+    pub fn load() -> Result<Self, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => Ok(Self),
+            Err(error) if error.not_found() => Ok(Self),
+            Err(error) => Err(ConfigError::MalformedDotenv(dotenv_problem(&error))),
+        }
+    }
+}
+
+/// Where a `.env` file is wrong, without echoing its text (a value may be a secret).
+fn dotenv_problem(error: &dotenvy::Error) -> String {
+    match error {
+        dotenvy::Error::LineParse(line, _) => {
+            let number = std::fs::read_to_string(".env")
+                .ok()
+                .and_then(|text| text.lines().position(|l| l.contains(line.as_str()) || line.contains(l.trim())));
+            match number {
+                Some(index) => format!("line {} cannot be parsed", index + 1),
+                None => "a line cannot be parsed".to_owned(),
+            }
+        }
+        dotenvy::Error::Io(io) => format!("cannot read it ({})", io.kind()),
+        _ => "it cannot be parsed".to_owned(),
     }
 }
 
@@ -193,6 +261,12 @@ pub struct CommonSettings {
 }
 
 impl CommonSettings {
+    /// The secret values in these settings (the database password), for [`crate::telemetry::hide`].
+    #[must_use]
+    pub fn secrets(&self) -> Vec<String> {
+        self.database.password().into_iter().collect()
+    }
+
     pub fn from_source(source: &impl Source) -> Result<Self, ConfigError> {
         let database =
             DatabaseUrl::parse(&source.get("DATABASE_URL").unwrap_or_else(|| DatabaseUrl::DEFAULT.to_owned()))?;
@@ -241,6 +315,14 @@ fn parse_base_url(raw: Option<String>) -> Result<Url, ConfigError> {
 }
 
 impl Settings {
+    /// The secret values in these settings, for [`crate::telemetry::hide`].
+    #[must_use]
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets = self.common.secrets();
+        secrets.push(self.telegram.token.expose().to_owned());
+        secrets
+    }
+
     pub fn from_source(source: &impl Source) -> Result<Self, ConfigError> {
         let common = CommonSettings::from_source(source)?;
         let token = source.get("TELOXIDE_TOKEN").ok_or(ConfigError::MissingToken)?;
@@ -287,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_missing_token_says_how_to_get_one() {
-        let error = Settings::from_source(&[("DATABASE_URL", "sqlite::memory:")]).unwrap_err();
+        let error = Settings::from_source(&[("DATABASE_URL", "sqlite://bot.db")]).unwrap_err();
         assert_eq!(error, ConfigError::MissingToken);
         assert!(error.to_string().contains("TELOXIDE_TOKEN") && error.to_string().contains("@BotFather"));
     }
@@ -330,6 +412,36 @@ mod tests {
         let url = DatabaseUrl::parse("postgres://bot:hunter2@db/accel").unwrap();
         assert!(!format!("{url:?} {url}").contains("hunter2"));
         assert_eq!(url.backend(), Some(Backend::Postgres));
+    }
+
+    #[test]
+    fn every_form_of_database_password_is_masked() {
+        for raw in [
+            "postgres://bot:hunter2@db/accel",
+            "postgres://bot@db/accel?password=hunter2",
+            "postgresql://db/accel?sslmode=require&PASSWORD=hunter2",
+            "postgres://bot:hun%40ter2@db/accel",
+            "postgres://bot:hunter2@db:notaport/accel",
+        ] {
+            let url = DatabaseUrl::parse(raw).unwrap();
+            let shown = format!("{url:?} {url} {}", url.redacted());
+            assert!(!shown.contains("hunter2") && !shown.contains("hun%40ter2"), "{shown}");
+        }
+        assert_eq!(
+            DatabaseUrl::parse("postgres://bot:hun%40ter2@db/a").unwrap().password().as_deref(),
+            Some("hun@ter2")
+        );
+        assert_eq!(DatabaseUrl::parse("postgres://db/a?password=x%20y").unwrap().password().as_deref(), Some("x y"));
+    }
+
+    #[test]
+    fn sqlite_urls_must_name_a_file() {
+        for raw in ["sqlite://", "sqlite:", "sqlite::memory:", "sqlite://x.db?mode=memory", "sqlite://  "] {
+            let error = DatabaseUrl::parse(raw).unwrap_err();
+            assert!(error.to_string().starts_with("DATABASE_URL is invalid"), "{raw}: {error}");
+        }
+        assert_eq!(DatabaseUrl::parse("sqlite://data/bot.db?mode=rwc").unwrap().sqlite_path(), Some("data/bot.db"));
+        assert_eq!(DatabaseUrl::parse("sqlite:bot.db").unwrap().sqlite_path(), Some("bot.db"));
     }
 
     #[test]

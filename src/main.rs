@@ -21,14 +21,23 @@ const EXIT_CONFIG: u8 = 2;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init("info");
-    let env = Environment::load();
+    let env = match Environment::load() {
+        Ok(env) => env,
+        Err(error) => return config_error(&error),
+    };
     let result = match cli.command() {
         CliCommand::Run => match Settings::from_source(&env) {
-            Ok(settings) => run(settings).await,
+            Ok(settings) => {
+                telemetry::hide_all(&settings.secrets());
+                run(settings).await
+            }
             Err(error) => return config_error(&error),
         },
         CliCommand::Migrate => match CommonSettings::from_source(&env) {
-            Ok(settings) => migrate(settings).await,
+            Ok(settings) => {
+                telemetry::hide_all(&settings.secrets());
+                migrate(settings).await
+            }
             Err(error) => return config_error(&error),
         },
         CliCommand::Sandbox(args) => match SandboxOptions::from_cli(args, &env) {
@@ -43,20 +52,21 @@ async fn main() -> ExitCode {
             return match content::run(content_command, &settings.faq_dir) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
-                Err(error) => {
-                    eprintln!("error: {error:#}");
-                    ExitCode::FAILURE
-                }
+                Err(error) => report(&error),
             };
         }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
+        Err(error) => report(&error),
     }
+}
+
+/// One line on standard error, the whole cause chain, secrets scrubbed.
+fn report(error: &anyhow::Error) -> ExitCode {
+    let line = format!("{error:#}").replace('\n', " ");
+    eprintln!("error: {}", telemetry::scrub(&line));
+    ExitCode::FAILURE
 }
 
 fn config_error(error: &accelerateur::config::ConfigError) -> ExitCode {

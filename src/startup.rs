@@ -33,8 +33,19 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the dispatcher.
     pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
-        let content = LiveContent::load(&settings.common.faq_dir).with_context(|| {
-            format!("invalid content in {} (run `accelerateur faq check`)", settings.common.faq_dir.display())
+        crate::telemetry::hide_all(&settings.secrets());
+        let dir = &settings.common.faq_dir;
+        let content = LiveContent::load(dir).map_err(|errors| {
+            let first = errors.0.first().map(ToString::to_string).unwrap_or_default();
+            let more = match errors.0.len() {
+                0 | 1 => String::new(),
+                n => format!(" (and {} more problems)", n - 1),
+            };
+            anyhow::anyhow!(
+                "ACCEL_FAQ_DIR={} does not hold valid content: {first}{more}; run `accelerateur faq check {}`",
+                dir.display(),
+                dir.display()
+            )
         })?;
         let db = Db::open(&settings.common.database).await?;
         let mut bot = Bot::new(settings.telegram.token.expose());

@@ -65,7 +65,7 @@ impl Db {
         match url.backend() {
             Some(Backend::Sqlite) => {
                 let options = SqliteConnectOptions::from_str(url.expose())
-                    .with_context(|| format!("invalid SQLite URL {url}"))?
+                    .with_context(|| format!("DATABASE_URL is not a valid SQLite URL: {url}"))?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -73,9 +73,10 @@ impl Db {
                     .busy_timeout(Duration::from_secs(5));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(5))
                     .connect_with(options)
                     .await
-                    .with_context(|| format!("cannot open the SQLite database {url}"))?;
+                    .with_context(|| format!("DATABASE_URL: cannot open the SQLite database {url}"))?;
                 Ok(Self::Sqlite(pool))
             }
             Some(Backend::Postgres) => {
@@ -84,7 +85,7 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(url.expose())
                     .await
-                    .with_context(|| format!("cannot connect to the PostgreSQL database {url}"))?;
+                    .with_context(|| format!("DATABASE_URL: cannot connect to the PostgreSQL database {url}"))?;
                 Ok(Self::Postgres(pool))
             }
             None => anyhow::bail!("unsupported DATABASE_URL {url}: use sqlite:// or postgres://"),
@@ -100,11 +101,30 @@ impl Db {
         .context("cannot apply database migrations")
     }
 
-    /// Connects and migrates: what start-up does.
+    /// Connects, migrates and proves the database takes writes: what start-up does, so a read-only file, a
+    /// database locked by another program or a read-only PostgreSQL session stops the start with one line naming
+    /// `DATABASE_URL`, instead of every later question failing.
     pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Self> {
         let db = Self::connect(url).await?;
-        db.migrate().await?;
+        db.migrate().await.with_context(|| format!("DATABASE_URL: cannot prepare the database {url}"))?;
+        db.check_writable()
+            .await
+            .with_context(|| format!("DATABASE_URL: the database {url} does not accept writes"))?;
         Ok(db)
+    }
+
+    /// A real write (SQLite: the header's `user_version`; PostgreSQL: the session must not be read-only).
+    async fn check_writable(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Sqlite(pool) => {
+                sqlx::query("PRAGMA user_version = 1").execute(pool).await?;
+            }
+            Self::Postgres(pool) => {
+                let (read_only,): (String,) = sqlx::query_as("SHOW transaction_read_only").fetch_one(pool).await?;
+                anyhow::ensure!(read_only != "on", "the PostgreSQL session is read-only (a standby server?)");
+            }
+        }
+        Ok(())
     }
 
     #[must_use]
