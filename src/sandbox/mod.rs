@@ -28,6 +28,10 @@ use teloxide::{dispatching::ShutdownToken, types::UserId};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use url::Url;
 
+mod guard;
+
+pub use guard::{KEY_HEADER, SandboxGuard};
+
 use crate::{
     cli::SandboxArgs,
     clock::AppClock,
@@ -143,6 +147,8 @@ fn demo_roles() -> RoleSettings {
 /// A sandbox running in the background; stopped by [`RunningSandbox::shutdown`] (or aborted on drop).
 pub struct RunningSandbox {
     base_url: Url,
+    bound: SocketAddr,
+    guard: SandboxGuard,
     emulator: Emulator,
     bot_stop: ShutdownToken,
     bot: Option<JoinHandle<()>>,
@@ -155,6 +161,18 @@ impl RunningSandbox {
     #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.base_url
+    }
+
+    /// The address the server listens on (a wildcard host stays a wildcard here).
+    #[must_use]
+    pub fn bound_address(&self) -> SocketAddr {
+        self.bound
+    }
+
+    /// The per-run key the page sends with every control request (`X-Sandbox-Key`).
+    #[must_use]
+    pub fn key(&self) -> &str {
+        self.guard.key()
     }
 
     /// The emulator behind the page, for tests that want to look at the Bot API side.
@@ -224,7 +242,9 @@ pub async fn spawn(options: SandboxOptions) -> anyhow::Result<RunningSandbox> {
         .with_context(|| format!("cannot create the data directory {}", options.data_dir.display()))?;
     let database = options.database_url()?;
 
-    let emulator = Emulator::new(EmulatorConfig::default());
+    // A random token per run: nothing that reaches the port can act as the bot or read its updates without it.
+    let token = format!("sandbox:{}", guard::random_secret());
+    let emulator = Emulator::new(EmulatorConfig { token, ..EmulatorConfig::default() });
     for persona in PERSONAS {
         emulator.upsert_user(EmulatedUser::new(persona.id, persona.first_name));
     }
@@ -235,7 +255,11 @@ pub async fn spawn(options: SandboxOptions) -> anyhow::Result<RunningSandbox> {
     let address = listener.local_addr().context("cannot read the bound address")?;
     let base_url = page_url(address)?;
 
-    let app = emulator.router().merge(page_router());
+    let guard = SandboxGuard::new(address.port());
+    let app = emulator
+        .router()
+        .merge(page_router(guard.key()))
+        .layer(axum::middleware::from_fn_with_state(guard.clone(), guard::check));
     let (server_stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(
         axum::serve(listener, app)
@@ -261,6 +285,8 @@ pub async fn spawn(options: SandboxOptions) -> anyhow::Result<RunningSandbox> {
 
     Ok(RunningSandbox {
         base_url,
+        bound: address,
+        guard,
         emulator,
         bot_stop,
         bot: Some(bot),
@@ -271,8 +297,21 @@ pub async fn spawn(options: SandboxOptions) -> anyhow::Result<RunningSandbox> {
 
 /// `accelerateur sandbox`: runs until Ctrl-C.
 pub async fn run(options: SandboxOptions) -> anyhow::Result<()> {
+    let exposed = !options.host.is_loopback();
     let mut sandbox = spawn(options).await?;
-    println!("Sandbox ready: open {}", sandbox.base_url().as_str().trim_end_matches('/'));
+    if exposed {
+        eprintln!(
+            "warning: the sandbox listens on {}, reachable from the network: anyone who can reach this port can open \
+             the page and act as every demo persona, including the admin (its database holds only demo data). Use \
+             the default --host 127.0.0.1 unless you mean it.",
+            sandbox.bound_address()
+        );
+    }
+    println!(
+        "Sandbox ready: listening on {}, open {}",
+        sandbox.bound_address(),
+        sandbox.base_url().as_str().trim_end_matches('/')
+    );
     let crashed = tokio::select! {
         signal = tokio::signal::ctrl_c() => {
             signal.context("cannot listen for Ctrl-C")?;
@@ -307,15 +346,19 @@ const STYLE_CSS: &str = include_str!("assets/style.css");
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-fn page_router() -> Router {
+/// Where the page's HTML receives its per-run key.
+const KEY_PLACEHOLDER: &str = "{{SANDBOX_KEY}}";
+
+fn page_router(key: &str) -> Router {
+    let index = INDEX_HTML.replace(KEY_PLACEHOLDER, key);
     Router::new()
-        .route("/", get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }))
+        .route("/", get(move || async move { asset("text/html; charset=utf-8", index) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
         .route("/assets/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }))
         .route("/sandbox/personas", get(|| async { Json(PERSONAS) }))
 }
 
-fn asset(content_type: &'static str, body: &'static str) -> Response {
+fn asset(content_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -324,7 +367,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
             (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
             (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }
@@ -395,14 +438,30 @@ mod tests {
         assert!(page.text().await.unwrap().contains("assets/app.js"));
         let script = http.get(base.join("assets/app.js").unwrap()).send().await.unwrap();
         assert_eq!(script.headers()[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
-        let personas: serde_json::Value =
-            http.get(base.join("sandbox/personas").unwrap()).send().await.unwrap().json().await.unwrap();
+        let key = sandbox.key().to_owned();
+        let personas: serde_json::Value = http
+            .get(base.join("sandbox/personas").unwrap())
+            .header(KEY_HEADER, &key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(personas[0]["detail"], "boulangère");
-        let users: serde_json::Value =
-            http.get(base.join("control/users").unwrap()).send().await.unwrap().json().await.unwrap();
+        let users: serde_json::Value = http
+            .get(base.join("control/users").unwrap())
+            .header(KEY_HEADER, &key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(users.as_array().map(Vec::len), Some(PERSONAS.len()));
 
         http.post(base.join("control/users/1001/messages").unwrap())
+            .header(KEY_HEADER, &key)
             .json(&serde_json::json!({ "text": "/start" }))
             .send()
             .await
@@ -415,6 +474,73 @@ mod tests {
 
         tokio::time::timeout(Duration::from_secs(10), sandbox.shutdown()).await.unwrap().unwrap();
         assert!(http.get(base).send().await.is_err(), "the server is stopped");
+    }
+
+    /// What another web page open in the same browser could try: a simple cross-site form post, a request without
+    /// the key, DNS rebinding (a foreign Host), and the old fixed Bot API token. None reaches the bot.
+    #[tokio::test]
+    async fn cross_site_pages_and_foreign_hosts_cannot_drive_the_sandbox() {
+        let data = tempfile::tempdir().unwrap();
+        let mut common = CommonSettings::from_source(&[]).unwrap();
+        common.faq_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let sandbox =
+            spawn(SandboxOptions { port: 0, data_dir: data.path().to_owned(), ..SandboxOptions::new(common) })
+                .await
+                .unwrap();
+        let base = sandbox.base_url().clone();
+        let post = base.join("control/users/9001/messages").unwrap();
+        let http = reqwest::Client::new();
+        let key = sandbox.key().to_owned();
+
+        let form_post = http
+            .post(post.clone())
+            .header(header::CONTENT_TYPE, "text/plain")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(r#"{"text":"/recharger_faq"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert!(form_post.status().is_client_error(), "{}", form_post.status());
+        let without_key = http.post(post.clone()).json(&serde_json::json!({ "text": "/stats" })).send().await.unwrap();
+        assert_eq!(without_key.status(), reqwest::StatusCode::FORBIDDEN);
+        let text_plain_with_key = http
+            .post(post.clone())
+            .header(KEY_HEADER, &key)
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(r#"{"text":"/stats"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(text_plain_with_key.status(), reqwest::StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let rebound = http
+            .post(post.clone())
+            .header(header::HOST, format!("attacker.example:{}", base.port().unwrap()))
+            .header(KEY_HEADER, &key)
+            .json(&serde_json::json!({ "text": "/stats" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rebound.status(), reqwest::StatusCode::MISDIRECTED_REQUEST);
+        let page = http.get(base.clone()).header(header::HOST, "attacker.example").send().await.unwrap();
+        assert!(page.status().is_client_error(), "the page (and its key) is not served to a foreign Host");
+        let fixed_token = http.get(base.join("botsandbox-token/getMe").unwrap()).send().await.unwrap();
+        assert_eq!(fixed_token.status(), reqwest::StatusCode::UNAUTHORIZED);
+
+        let page = http.get(base.clone()).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&key) && !page.contains(KEY_PLACEHOLDER), "the page carries this run's key");
+        let ok = http
+            .post(post)
+            .header(KEY_HEADER, &key)
+            .json(&serde_json::json!({ "text": "/aide" }))
+            .send()
+            .await
+            .unwrap();
+        assert!(ok.status().is_success(), "{}", ok.status());
+        let transcript = sandbox.emulator().wait_for_bot_messages(9001, 1, Duration::from_secs(10)).await.unwrap();
+        let sent_by_user: Vec<_> = sandbox.emulator().transcript(9001).into_iter().filter(|m| !m.from_bot).collect();
+        assert_eq!(sent_by_user.len(), 1, "only the keyed request reached the bot: {sent_by_user:?}");
+        assert!(!transcript.is_empty());
+        tokio::time::timeout(Duration::from_secs(10), sandbox.shutdown()).await.unwrap().unwrap();
     }
 
     #[test]

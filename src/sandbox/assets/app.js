@@ -83,8 +83,12 @@ function el(tag, attrs = {}, ...children) {
 
 // ---- Control API ---------------------------------------------------------------------------------------------
 
+// The per-run key the server wrote into this page; every control request carries it (a page of another site
+// cannot read it, so it cannot drive the sandbox).
+const SANDBOX_KEY = document.querySelector('meta[name="sandbox-key"]').content;
+
 async function apiGet(path) {
-  const response = await fetch(path, { cache: 'no-store' });
+  const response = await fetch(path, { cache: 'no-store', headers: { 'X-Sandbox-Key': SANDBOX_KEY } });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
 }
@@ -92,7 +96,7 @@ async function apiGet(path) {
 async function apiPost(path, body) {
   const response = await fetch(path, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-Sandbox-Key': SANDBOX_KEY },
     body: JSON.stringify(body),
   });
   const payload = await response.json().catch(() => null);
