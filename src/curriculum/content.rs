@@ -150,18 +150,21 @@ impl Curriculum {
     /// Reads a curriculum file and returns it (if it parses) with all its problems.
     #[must_use]
     pub fn load_checked(path: &Path) -> (Option<Self>, Vec<ContentError>) {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                return (None, vec![ContentError::new(path, None, format!("cannot read file: {e}"))]);
-            }
-        };
-        match toml::from_str::<Self>(&text) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_toml_str(path, &text),
+            Err(e) => (None, vec![ContentError::new(path, None, format!("cannot read file: {e}"))]),
+        }
+    }
+
+    /// Parses curriculum text and returns it (if it parses) with all its problems; `file` names it in the errors.
+    #[must_use]
+    pub fn from_toml_str(file: &Path, text: &str) -> (Option<Self>, Vec<ContentError>) {
+        match toml::from_str::<Self>(text) {
             Ok(c) => {
-                let errors = c.validate(path);
+                let errors = c.validate(file);
                 (Some(c), errors)
             }
-            Err(e) => (None, vec![ContentError::toml(path, &text, &e)]),
+            Err(e) => (None, vec![ContentError::toml(file, text, &e)]),
         }
     }
 

@@ -121,6 +121,25 @@ fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<
     errors
 }
 
+/// Parses the text of one chapter's FAQ file (`file` names it in the errors) and checks each entry against the
+/// chapter and, when given, the curriculum: the entries if the text parsed, and every problem found in it.
+/// Duplicates across files and mandatory topics are checked by [`check_dir`].
+#[must_use]
+pub fn check_chapter_str(
+    file: &Path,
+    chapter: &str,
+    text: &str,
+    curriculum: Option<&Curriculum>,
+) -> (Option<Vec<FaqEntry>>, Vec<ContentError>) {
+    match toml::from_str::<FaqFile>(text) {
+        Ok(parsed) => {
+            let errors = parsed.entry.iter().flat_map(|e| check_entry(file, chapter, e, curriculum)).collect();
+            (Some(parsed.entry), errors)
+        }
+        Err(e) => (None, vec![ContentError::toml(file, text, &e)]),
+    }
+}
+
 /// Reads a content directory: the content if every file parsed, and all problems found.
 pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
     let mut errors = Vec::new();
@@ -170,16 +189,13 @@ pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
                 continue;
             }
         };
-        let file: FaqFile = match toml::from_str(&text) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(ContentError::toml(&path, &text, &e));
-                all_parsed = false;
-                continue;
-            }
+        let (parsed, file_errors) = check_chapter_str(&path, chapter, &text, curriculum.as_ref());
+        errors.extend(file_errors);
+        let Some(parsed) = parsed else {
+            all_parsed = false;
+            continue;
         };
-        for entry in file.entry {
-            errors.extend(check_entry(&path, chapter, &entry, curriculum.as_ref()));
+        for entry in parsed {
             if let Some(first) = seen.get(&entry.id) {
                 errors.push(ContentError::new(
                     &path,

@@ -52,7 +52,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 pub use faults::{Fault, FaultKind, RateLimit};
-pub use parse_mode::{FormattedText, MAX_TEXT_UTF16, ParseError, ParseMode, render_html};
+pub use parse_mode::{FormattedText, MAX_TEXT_UTF16, ParseError, ParseMode, parse, render_html, utf16_len};
 pub use types::{
     Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity, EntityKind, JournalEntry,
     NonText,
