@@ -19,6 +19,8 @@ pub mod course;
 pub mod curriculum;
 /// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
 pub mod faq;
+/// Properties checked by the fuzz targets (`tests/fuzz/`) and by the replay of their seed corpus.
+pub mod fuzz_checks;
 /// French messages from Fluent files.
 pub mod i18n;
 /// `accelerateur sandbox`: the bot in a browser chat page, through the Bot API emulator.
