@@ -94,9 +94,13 @@ impl DatabaseUrl {
         }
     }
 
-    /// The file of a SQLite URL; `None` when it names none (`sqlite://`, `sqlite::memory:`, `mode=memory`).
+    /// The file of a SQLite URL; `None` when it names none (`sqlite://`, `sqlite::memory:`, `mode=memory`) or is
+    /// not a SQLite URL.
     #[must_use]
     pub fn sqlite_path(&self) -> Option<&str> {
+        if self.backend() != Some(Backend::Sqlite) {
+            return None;
+        }
         let rest = self.0.split_once(':').map(|(_, rest)| rest)?;
         let rest = rest.strip_prefix("//").unwrap_or(rest);
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -442,6 +446,7 @@ mod tests {
         }
         assert_eq!(DatabaseUrl::parse("sqlite://data/bot.db?mode=rwc").unwrap().sqlite_path(), Some("data/bot.db"));
         assert_eq!(DatabaseUrl::parse("sqlite:bot.db").unwrap().sqlite_path(), Some("bot.db"));
+        assert_eq!(DatabaseUrl::parse("postgres://u@localhost/db").unwrap().sqlite_path(), None);
     }
 
     #[test]

@@ -246,22 +246,41 @@ impl Telegram {
     }
 }
 
-/// Pause before the one retry of a request that failed for a transient reason.
+/// How many times an interactive request is tried in all before its failure is reported.
+const MAX_ATTEMPTS: u32 = 3;
+/// Pause before the first retry after a transient failure; doubled before each further one.
 const TRANSIENT_RETRY_DELAY: Duration = Duration::from_millis(500);
+/// The longest `retry_after` an interactive reply waits for (Throttle already waited once); a longer one is
+/// reported, so the handler's user gets the apology instead of silence.
+const MAX_INTERACTIVE_WAIT: Duration = Duration::from_secs(10);
 
-/// Runs `attempt`, and once more after a short pause if it failed for a transient reason (network, timeout, 5xx):
-/// an interactive reply arriving a little late beats one that never arrives. (A timeout after Telegram delivered
-/// can show the message twice; 429s are already retried by `Throttle`.)
+/// Runs `attempt` up to [`MAX_ATTEMPTS`] times while it fails for a reason worth retrying: network, timeout or
+/// 5xx (after 0.5 s, then 1 s), or a 429 whose `retry_after` is short (after that delay). An interactive reply
+/// arriving a little late beats one that never arrives. (A timeout after Telegram delivered can show the message
+/// twice; a call that failed or was refused was not carried out, so its retry cannot.)
 async fn retry_transient<F, Fut>(mut attempt: F) -> SendOutcome
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = SendOutcome>,
 {
-    let outcome = attempt().await;
-    if let SendOutcome::Transient(reason) = &outcome {
-        tracing::warn!(reason, "transient Telegram failure, retrying once");
-        tokio::time::sleep(TRANSIENT_RETRY_DELAY).await;
-        return attempt().await;
+    let mut backoff = TRANSIENT_RETRY_DELAY;
+    let mut outcome = attempt().await;
+    for _ in 1..MAX_ATTEMPTS {
+        let pause = match &outcome {
+            SendOutcome::Transient(reason) => {
+                tracing::warn!(reason, ?backoff, "transient Telegram failure, retrying");
+                let pause = backoff;
+                backoff *= 2;
+                pause
+            }
+            SendOutcome::RetryAfter(delay) if *delay <= MAX_INTERACTIVE_WAIT => {
+                tracing::warn!(?delay, "Telegram asked to wait again, retrying after the delay");
+                *delay
+            }
+            _ => return outcome,
+        };
+        tokio::time::sleep(pause).await;
+        outcome = attempt().await;
     }
     outcome
 }

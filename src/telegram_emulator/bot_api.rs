@@ -81,7 +81,7 @@ impl Failure {
                 Some(detail) => Self::forbidden(detail),
                 None => Self::forbidden(&description),
             },
-            FaultKind::Delay { .. } => return None,
+            FaultKind::Delay { .. } | FaultKind::DropConnection => return None,
         })
     }
 
@@ -225,6 +225,14 @@ async fn handle(
     let fault = shared.mutate(|s| s.faults.take(&method, chat_id));
     if let Some(FaultKind::Delay { millis }) = &fault {
         tokio::time::sleep(Duration::from_millis(*millis)).await;
+    }
+    if fault == Some(FaultKind::DropConnection) {
+        shared.mutate(|s| {
+            s.record_call(&method, chat_id, params.to_value(), 0, Some("connection dropped by the emulator".into()));
+        });
+        // Unwinding out of the handler ends the connection's task, so the socket closes with no response. (Not
+        // `panic!`: `resume_unwind` skips the panic hook, so nothing is printed.)
+        std::panic::resume_unwind(Box::new("emulated dropped connection"));
     }
     let name = method.to_ascii_lowercase();
     let result = match fault.and_then(Failure::from_fault) {

@@ -79,6 +79,9 @@ pub enum FaultKind {
     Forbidden { description: String },
     /// Wait this long, then handle the call normally.
     Delay { millis: u64 },
+    /// Close the connection without an answer; the call is not carried out. The client sees a network error
+    /// ("connection closed before message completed"), as when a proxy or Telegram's front end drops it.
+    DropConnection,
 }
 
 /// The pending injected faults, first match wins.

@@ -182,6 +182,23 @@ impl Emulator {
         self.shared.mutate(|s| s.user_sends(user_id, "", Some(kind)))
     }
 
+    /// User `user_id` writes `text` in group `group_id` (negative, as Telegram's group ids are).
+    pub fn send_group_text(&self, group_id: i64, user_id: i64, text: &str) -> i32 {
+        self.shared.mutate(|s| s.user_sends_in_group(group_id, user_id, text))
+    }
+
+    /// Queues an update as given: `kind` is the update's field (`edited_message`, `channel_post`, ...) and
+    /// `payload` its JSON value. Returns the update id.
+    pub fn send_raw_update(&self, kind: &str, payload: serde_json::Value) -> u32 {
+        self.shared.mutate(|s| s.queue_raw_update(kind, payload))
+    }
+
+    /// User `user_id` sends a message update of any shape in the private chat (`kind` is `message`,
+    /// `edited_message`...; `fields` the message's fields beyond id, sender, chat and date). Returns the update id.
+    pub fn send_private_raw(&self, user_id: i64, kind: &str, fields: serde_json::Value) -> u32 {
+        self.shared.mutate(|s| s.user_sends_raw(user_id, kind, fields))
+    }
+
     /// The user presses the inline button carrying `data` on bot message
     /// `message_id`; queues a `callback_query` update and returns its id.
     pub fn press_button(&self, user_id: i64, message_id: i32, data: &str) -> Result<String, EmulatorError> {

@@ -216,6 +216,63 @@ impl State {
         message_id
     }
 
+    /// A user's text message in a group (`group_id` < 0) the bot is a member of.
+    pub fn user_sends_in_group(&mut self, group_id: i64, user_id: i64, text: &str) -> i32 {
+        let user = self.user(user_id);
+        let chat = self.chats.entry(group_id).or_default();
+        let message_id = chat.allocate_id();
+        let entities = detect_bot_commands(text);
+        chat.messages.push(StoredMessage {
+            message_id,
+            from_bot: false,
+            date: unix_now(),
+            edit_date: None,
+            text: text.to_owned(),
+            entities: entities.clone(),
+            parse_mode: None,
+            buttons: Vec::new(),
+            edit_count: 0,
+            non_text: None,
+        });
+        let mut payload = json!({
+            "message_id": message_id,
+            "from": user_json(&user),
+            "chat": { "id": group_id, "type": "supergroup", "title": "Groupe de commerçants" },
+            "date": unix_now(),
+            "text": text,
+        });
+        if !entities.is_empty() {
+            payload["entities"] = json!(entities);
+        }
+        self.queue_update("message", payload);
+        message_id
+    }
+
+    /// Queues an update as given (`kind` is its field: `channel_post`, `inline_query`, ...), for the kinds the
+    /// emulator has no dedicated helper for.
+    pub fn queue_raw_update(&mut self, kind: &str, payload: Value) -> u32 {
+        self.queue_update(kind, payload)
+    }
+
+    /// Queues a `message`-like update (`kind` = `message`, `edited_message`, ...) in the private chat with
+    /// `user_id`: the envelope (id, sender, chat, date) is the emulator's, `fields` adds the rest (`text`,
+    /// `contact`, `forward_origin`, ...). The chat is opened, so the bot can answer, but nothing is stored in it.
+    pub fn user_sends_raw(&mut self, user_id: i64, kind: &str, fields: Value) -> u32 {
+        let user = self.user(user_id);
+        let message_id = self.open_chat(user_id).allocate_id();
+        let mut payload = json!({
+            "message_id": message_id,
+            "from": user_json(&user),
+            "chat": chat_json(&user),
+            "date": unix_now(),
+        });
+        if kind.starts_with("edited") {
+            payload["edit_date"] = json!(unix_now());
+        }
+        merge(&mut payload, fields);
+        self.queue_update(kind, payload)
+    }
+
     /// A press on a bot message's inline button. With `check`, the message
     /// must be a bot message of the chat carrying a button with this data.
     pub fn press(&mut self, user_id: i64, message_id: i32, data: &str, check: bool) -> Result<String, EmulatorError> {

@@ -6,5 +6,6 @@ mod cli;
 mod curriculum;
 mod faq;
 mod foundation;
+mod hardening;
 mod helpers;
 mod i18n;
