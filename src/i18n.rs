@@ -150,4 +150,36 @@ mod tests {
     fn the_embedded_files_load() {
         assert!(fr().has("start-greeting"));
     }
+
+    #[test]
+    fn counts_agree_in_number_through_fluent_selectors() {
+        let export =
+            |modules: i64, questions: i64| crate::tr!("privacy-export-intro", modules = modules, questions = questions);
+        assert!(export(0, 0).contains("aucun module vu et aucune question posée."), "{}", export(0, 0));
+        assert!(export(1, 1).contains("1 module vu et 1 question posée, avec la réponse donnée."), "{}", export(1, 1));
+        assert!(export(2, 3).contains("2 modules vus et 3 questions posées, avec"), "{}", export(2, 3));
+        assert!(crate::tr!("admin-reload-failed", count = 1).contains("(1 problème)"));
+        assert!(crate::tr!("admin-reload-failed", count = 4).contains("(4 problèmes)"));
+        let stats = |reachable: i64, forwarded: i64| {
+            crate::tr!(
+                "staff-stats",
+                users = 5,
+                reachable = reachable,
+                answered = 0,
+                suggested = 0,
+                unanswered = 3,
+                forwarded = forwarded,
+                smalltalk = 0,
+                helpful = 0,
+                not_helpful = 0
+            )
+        };
+        assert!(
+            stats(1, 1).contains("(dont 1 joignable)") && stats(1, 1).contains("(dont 1 transmise à un formateur)")
+        );
+        assert!(
+            stats(2, 3).contains("(dont 2 joignables)") && stats(2, 3).contains("(dont 3 transmises à un formateur)")
+        );
+        assert!(!crate::tr!("smalltalk-laughter").contains("Contente"), "one voice: no feminine adjective for the bot");
+    }
 }

@@ -22,7 +22,7 @@ pub fn next_session(now: Timestamp, tz: &TimeZone) -> Zoned {
     }
 }
 
-/// "lundi 23 novembre à 10:00".
+/// "lundi 23 novembre à 10 h", "lundi 1er février à 10 h 30": French style (Fluent `webinar-date`).
 #[must_use]
 pub fn french_date(start: &Zoned) -> String {
     let weekday = match start.weekday() {
@@ -34,7 +34,28 @@ pub fn french_date(start: &Zoned) -> String {
         Weekday::Saturday => crate::tr!("weekday-saturday"),
         Weekday::Sunday => crate::tr!("weekday-sunday"),
     };
-    let month = match start.month() {
+    let month = month_name(start.month());
+    let hour = i64::from(start.hour());
+    let time = match start.minute() {
+        0 => crate::tr!("time-hour", hour = hour),
+        minute => crate::tr!("time-hour-minute", hour = hour, minute = format!("{minute:02}")),
+    };
+    crate::tr!("webinar-date", weekday = weekday, day = i64::from(start.day()), month = month, time = time)
+}
+
+/// "3 décembre 2026", "1er mars 2027": a day in French style (Fluent `date-long`), for review dates.
+#[must_use]
+pub fn french_day(date: jiff::civil::Date) -> String {
+    crate::tr!(
+        "date-long",
+        day = i64::from(date.day()),
+        month = month_name(date.month()),
+        year = date.year().to_string()
+    )
+}
+
+fn month_name(month: i8) -> String {
+    match month {
         1 => crate::tr!("month-1"),
         2 => crate::tr!("month-2"),
         3 => crate::tr!("month-3"),
@@ -47,9 +68,7 @@ pub fn french_date(start: &Zoned) -> String {
         10 => crate::tr!("month-10"),
         11 => crate::tr!("month-11"),
         _ => crate::tr!("month-12"),
-    };
-    let time = format!("{:02}:{:02}", start.hour(), start.minute());
-    crate::tr!("webinar-date", weekday = weekday, day = i64::from(start.day()), month = month, time = time)
+    }
 }
 
 #[cfg(test)]
@@ -68,7 +87,17 @@ mod tests {
     fn a_saturday_leads_to_monday_ten_oclock() {
         let next = next_session(at("2026-11-21T12:00:00Z"), &paris());
         assert_eq!(next.to_string(), "2026-11-23T10:00:00+01:00[Europe/Paris]");
-        assert_eq!(french_date(&next), "lundi 23 novembre à 10:00");
+        assert_eq!(french_date(&next), "lundi 23 novembre à 10 h");
+    }
+
+    #[test]
+    fn the_first_of_the_month_is_written_1er_and_minutes_follow_the_hour() {
+        let next = next_session(at("2027-01-30T12:00:00Z"), &paris());
+        assert_eq!(french_date(&next), "lundi 1er février à 10 h");
+        let half_past = jiff::civil::date(2027, 3, 2).at(9, 5, 0, 0).to_zoned(paris()).unwrap();
+        assert_eq!(french_date(&half_past), "mardi 2 mars à 9 h 05");
+        assert_eq!(french_day(jiff::civil::date(2026, 12, 3)), "3 décembre 2026");
+        assert_eq!(french_day(jiff::civil::date(2027, 3, 1)), "1er mars 2027");
     }
 
     #[test]

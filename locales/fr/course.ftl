@@ -64,5 +64,8 @@ course-finished =
 
 admin-reloaded = ✅ Contenu rechargé : { $entries } questions et { $modules } modules sont en ligne.
 admin-reload-failed =
-    ❌ Le contenu n'a pas été rechargé ({ $count } problème(s)) ; l'ancien reste en ligne.
+    ❌ Le contenu n'a pas été rechargé ({ $count } { $count ->
+        [one] problème
+       *[other] problèmes
+    }) ; l'ancien reste en ligne.
 

@@ -48,7 +48,17 @@ webinars-text =
 webinars-join-below = Pour la rejoindre, appuyez sur le bouton ci-dessous quelques minutes avant 10 h : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
 webinars-join-later = Le lien de connexion est publié ici par l'équipe avant chaque séance : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
 webinar-join = ▶️ Rejoindre le webinaire
-webinar-date = { $weekday } { $day } { $month } à { $time }
+# Dates in French style, "1er" for the first of the month (src/webinar.rs formats them all).
+webinar-date = { $weekday } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } à { $time }
+date-long = { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } { $year }
+time-hour = { $hour } h
+time-hour-minute = { $hour } h { $minute }
 
 reminders-soon =
     🔔 <b>Mes rappels</b>
@@ -117,10 +127,16 @@ month-12 = décembre
 staff-stats =
     📊 <b>Statistiques</b>
 
-    Utilisateurs : { $users } (dont { $reachable } joignables)
+    Utilisateurs : { $users } (dont { $reachable } { $reachable ->
+        [one] joignable
+       *[other] joignables
+    })
     Questions répondues : { $answered }
     Suggestions proposées : { $suggested }
-    Sans réponse : { $unanswered } (dont { $forwarded } transmises à un formateur)
+    Sans réponse : { $unanswered } (dont { $forwarded } { $forwarded ->
+        [one] transmise
+       *[other] transmises
+    } à un formateur)
     Messages de politesse : { $smalltalk }
     Avis : 👍 { $helpful } · 👎 { $not_helpful }
 staff-unanswered-title =
@@ -134,7 +150,15 @@ privacy-nothing = Je n'ai aucune donnée enregistrée à votre sujet.
 privacy-export-intro =
     🔒 <b>Vos données</b>
 
-    Voici tout ce que le bot conserve sur vous : votre identifiant Telegram, votre prénom, vos dates de première et dernière visite, votre choix de rappels, vos { $modules } module(s) vus et vos { $questions } question(s) avec la réponse donnée. Rien d'autre : ni numéro de téléphone, ni e-mail.
+    Voici tout ce que le bot conserve sur vous : votre identifiant Telegram, votre prénom, vos dates de première et dernière visite, votre choix de rappels, { $modules ->
+        [0] aucun module vu
+        [one] { $modules } module vu
+       *[other] { $modules } modules vus
+    } et { $questions ->
+        [0] aucune question posée
+        [one] { $questions } question posée, avec la réponse donnée
+       *[other] { $questions } questions posées, avec la réponse donnée
+    }. Rien d'autre : ni numéro de téléphone, ni e-mail.
 
     Copiez le texte ci-dessous pour le conserver. Pour tout effacer : /supprimer_mes_donnees
 privacy-erase-question =

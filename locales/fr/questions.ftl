@@ -18,7 +18,7 @@ suggest-title =
 suggest-none = 📨 Aucune : transmettre à un formateur
 
 fallback-text =
-    Je ne suis pas sûr de bien comprendre votre question, et je préfère ne pas vous répondre à côté 🙏
+    Je ne comprends pas bien votre question, et je préfère ne pas vous répondre à côté 🙏
 
     Je peux la transmettre à un formateur, qui vous répondra. Vous pouvez aussi reformuler en quelques mots, ou parcourir les chapitres de la formation :
 forward-button = 📨 Transmettre à un formateur
@@ -47,6 +47,6 @@ smalltalk-greeting = Bonjour ! 👋 Posez-moi votre question sur la vente en lig
 smalltalk-thanks = Avec plaisir ! 😊 N'hésitez pas si vous avez une autre question.
 smalltalk-ok = Parfait 👍 Je reste à votre disposition.
 smalltalk-goodbye = À bientôt, et bonnes ventes ! 👋
-smalltalk-laughter = 😄 Contente de vous faire sourire ! Une question sur votre boutique en ligne ?
+smalltalk-laughter = 😄 Tant mieux si je vous fais sourire ! Une question sur votre boutique en ligne ?
 smalltalk-about-bot = Je suis l'assistant du programme Accélérateur : un robot qui répond aux questions sur la vente en ligne et vous guide dans la formation. Pour parler à une personne, posez votre question : si je ne sais pas y répondre, je la transmets à un formateur.
 smalltalk-how-are-you = Très bien, merci ! 😊 Et votre commerce ? Posez-moi votre question, ou choisissez dans le menu :

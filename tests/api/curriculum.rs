@@ -178,4 +178,6 @@ async fn finishing_the_last_module_sends_the_attestation() {
     let attestation = messages.last().unwrap();
     assert!(attestation.text.contains("Félicitations Camille") && attestation.text.contains("Attestation de suivi"));
     assert!(attestation.text.contains(&format!("{} modules", all.len())));
+    // The test clock starts on 23 November 2026 (Paris): the date is written the French way.
+    assert!(attestation.text.contains("le 23 novembre 2026."), "{}", attestation.text);
 }

@@ -140,7 +140,7 @@ async fn staff_commands_are_refused_to_merchants_and_served_to_trainers() {
 async fn the_webinar_entry_gives_the_next_session_in_paris_time() {
     let app = spawn_app().await;
     let reply = app.user(110).sends("/webinaires").await;
-    assert!(reply.text.contains("lundi 23 novembre à 10:00"), "{}", reply.text);
+    assert!(reply.text.contains("lundi 23 novembre à 10 h"), "{}", reply.text);
     let join = reply.buttons.iter().flatten().find(|b| b.text == "▶️ Rejoindre le webinaire").expect("a join button");
     assert!(matches!(&join.kind, ButtonKind::Url(url) if url == "https://visio.example.org/accelerateur"));
 }

@@ -17,7 +17,7 @@ use crate::{
         Telegram,
         keyboards::{self, Screen},
     },
-    tr, tr_html,
+    tr, tr_html, webinar,
 };
 
 async fn seen(db: &Db, user: UserId) -> anyhow::Result<HashSet<String>> {
@@ -158,7 +158,7 @@ pub async fn mark_seen(
         && course::is_finished(curriculum, &seen)
         && let Some(chat) = chat
     {
-        let date = clock.now().to_zoned(settings.timezone.clone()).strftime("%d/%m/%Y").to_string();
+        let date = webinar::french_day(clock.now().to_zoned(settings.timezone.clone()).date());
         let text =
             tr_html!("course-finished", first_name = user.first_name, modules = curriculum.modules.len(), date = date);
         tg.send(chat, text, Some(keyboards::main_menu(None))).await.checked()?;
