@@ -79,6 +79,8 @@ fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<Stri
                 keywords: (0..4).map(|_| word(&mut rng)).collect(),
                 answer: sentence(&mut rng, 60),
                 modules: vec![],
+                sources: vec![],
+                reviewed: None,
             }
         })
         .collect();

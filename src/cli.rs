@@ -46,8 +46,12 @@ pub enum CliCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum FaqCommand {
-    /// Validate the FAQ, the curriculum and the lexicon; print every problem with its file and entry.
+    /// Validate the FAQ, the curriculum and the lexicon; print every problem with its file and entry, and the
+    /// review warnings (a fact stated without sources, a review date missing or older than 12 months).
     Check {
+        /// Fail on review warnings too (CI).
+        #[arg(long)]
+        strict: bool,
         /// Content directory (default: ACCEL_FAQ_DIR, else `faq`).
         dir: Option<PathBuf>,
     },

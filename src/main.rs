@@ -110,8 +110,9 @@ mod content {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         match command {
-            CliCommand::Faq { command: FaqCommand::Check { dir } } => {
-                commands::check(dir.as_deref().unwrap_or(faq_dir), &mut out)
+            CliCommand::Faq { command: FaqCommand::Check { dir, strict } } => {
+                let today = jiff::Zoned::now().date();
+                commands::check(dir.as_deref().unwrap_or(faq_dir), *strict, today, &mut out)
             }
             CliCommand::Faq { command: FaqCommand::Calibrate { write, cross_validate } } => {
                 commands::calibrate(&load(faq_dir)?, faq_dir, *write, *cross_validate, &mut out)?;

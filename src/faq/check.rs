@@ -4,8 +4,13 @@
 //! sentence: TOML syntax errors (line and column), duplicate or malformed ids, mandatory topics
 //! missing (the list ships in the crate: `faq/topics.tsv`), unknown chapter or a chapter that does
 //! not match its file, fewer than [`MIN_VARIANTS`] variants, empty or too long answers, Telegram
-//! messages over 4096 UTF-16 units, unknown module ids, invalid links, curriculum problems and a
-//! lexicon that does not parse.
+//! messages over 4096 UTF-16 units, unknown module ids, invalid links (in answers and in
+//! `sources`), curriculum problems and a lexicon that does not parse.
+//!
+//! [`check_dir_at`] also returns the review warnings of [`crate::faq::review`]: an answer stating
+//! an amount, a percentage, a deadline or a law without `sources`, an entry without a `reviewed`
+//! date or reviewed more than 12 months before the given day. Warnings do not stop the content
+//! from loading; `faq check --strict` fails on them.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,7 @@ use crate::faq::content::{FAQ_CHAPTERS, FaqContent, FaqEntry, FaqFile};
 use crate::faq::lexicon::Lexicon;
 use crate::faq::matcher::Thresholds;
 use crate::faq::normalize::Normalizer;
+use crate::faq::review::{MAX_REVIEW_AGE_MONTHS, is_stale, stated_facts};
 
 /// Mandatory topics (`id<TAB>chapter<TAB>question`, header line), a copy of the shared list.
 pub const MANDATORY_TOPICS: &str = include_str!("../../faq/topics.tsv");
@@ -26,7 +32,41 @@ pub const MAX_QUESTION_CHARS: usize = 100;
 /// Every problem in a content directory; empty means the content can be loaded.
 #[must_use]
 pub fn check_dir(dir: &Path) -> Vec<ContentError> {
-    read_dir(dir).1
+    read_dir(dir, None).1
+}
+
+/// What `faq check` found: problems that stop the content from loading, and review warnings.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub errors: Vec<ContentError>,
+    pub warnings: Vec<ContentError>,
+}
+
+/// Problems and review warnings of a content directory, staleness measured on `today`.
+#[must_use]
+pub fn check_dir_at(dir: &Path, today: jiff::civil::Date) -> CheckReport {
+    let (_, errors, warnings) = read_dir(dir, Some(today));
+    CheckReport { errors, warnings }
+}
+
+/// Review warnings of one entry (see [`crate::faq::review`]).
+fn review_warnings(file: &Path, entry: &FaqEntry, today: jiff::civil::Date) -> Vec<ContentError> {
+    let warn = |m: String| ContentError::new(file, Some(format!("entry \"{}\"", entry.id)), m);
+    let mut warnings = Vec::new();
+    if entry.sources.is_empty()
+        && let Some((kind, fragment)) = stated_facts(&entry.answer).into_iter().next()
+    {
+        warnings.push(warn(format!("answer states {} (\"{fragment}\") but the entry has no sources", kind.as_str())));
+    }
+    match entry.reviewed {
+        None => warnings.push(warn("no review date (reviewed = YYYY-MM-DD)".to_owned())),
+        Some(date) if date > today => warnings.push(warn(format!("review date {date} is in the future"))),
+        Some(date) if is_stale(date, today) => {
+            warnings.push(warn(format!("last reviewed {date}, more than {MAX_REVIEW_AGE_MONTHS} months ago")));
+        }
+        Some(_) => {}
+    }
+    warnings
 }
 
 /// `(id, chapter)` of the mandatory topics.
@@ -118,6 +158,11 @@ fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<
             errors.push(err(format!("invalid link \"{link}\" in the answer")));
         }
     }
+    for source in &entry.sources {
+        if !link_is_valid(source) || source.trim() != source {
+            errors.push(err(format!("invalid source \"{source}\" (an http or https URL)")));
+        }
+    }
     errors
 }
 
@@ -140,9 +185,14 @@ pub fn check_chapter_str(
     }
 }
 
-/// Reads a content directory: the content if every file parsed, and all problems found.
-pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
+/// Reads a content directory: the content if every file parsed, all problems found, and the review
+/// warnings of the entries when `today` is given.
+pub(crate) fn read_dir(
+    dir: &Path,
+    today: Option<jiff::civil::Date>,
+) -> (Option<FaqContent>, Vec<ContentError>, Vec<ContentError>) {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let normalizer = Normalizer::new();
 
     let curriculum_path = dir.join("curriculum.toml");
@@ -196,6 +246,9 @@ pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
             continue;
         };
         for entry in parsed {
+            if let Some(today) = today {
+                warnings.extend(review_warnings(&path, &entry, today));
+            }
             if let Some(first) = seen.get(&entry.id) {
                 errors.push(ContentError::new(
                     &path,
@@ -232,7 +285,7 @@ pub(crate) fn read_dir(dir: &Path) -> (Option<FaqContent>, Vec<ContentError>) {
         }
         _ => None,
     };
-    (content, errors)
+    (content, errors, warnings)
 }
 
 #[cfg(test)]
@@ -248,6 +301,8 @@ mod tests {
             keywords: vec![],
             answer: answer.to_owned(),
             modules: vec![],
+            sources: vec![],
+            reviewed: Some(jiff::civil::date(2026, 12, 3)),
         }
     }
 
@@ -277,6 +332,43 @@ mod tests {
         e.answer = "<>".repeat(450);
         e.question = "&".repeat(100);
         assert!(messages(&e).iter().any(|m| m.contains("UTF-16")), "{:?}", messages(&e));
+    }
+
+    #[test]
+    fn an_unsourced_fact_and_a_missing_or_stale_review_date_are_warnings() {
+        let today = jiff::civil::date(2026, 12, 3);
+        let file = Path::new("faq/boutique.toml");
+        let warnings =
+            |e: &FaqEntry| -> Vec<String> { review_warnings(file, e, today).iter().map(ToString::to_string).collect() };
+        let mut e = entry("Comptez 39 € HT par mois.");
+        assert_eq!(
+            warnings(&e),
+            [
+                "faq/boutique.toml: entry \"creer-site\": answer states an amount (\"39 €\") but the entry has no sources"
+            ]
+        );
+        e.sources = vec!["https://sell.amazon.fr/tarifs".to_owned()];
+        assert!(warnings(&e).is_empty());
+        e.reviewed = Some(jiff::civil::date(2025, 11, 30));
+        assert_eq!(
+            warnings(&e),
+            ["faq/boutique.toml: entry \"creer-site\": last reviewed 2025-11-30, more than 12 months ago"]
+        );
+        e.reviewed = None;
+        assert!(warnings(&e)[0].ends_with("no review date (reviewed = YYYY-MM-DD)"));
+        assert!(messages(&e).is_empty(), "warnings are not errors");
+    }
+
+    #[test]
+    fn sources_must_be_urls() {
+        let mut e = entry("Voir la source.");
+        e.sources = vec!["service-public.gouv.fr".to_owned(), "https://www.service-public.gouv.fr/".to_owned()];
+        assert_eq!(
+            messages(&e),
+            [
+                "faq/boutique.toml: entry \"creer-site\": invalid source \"service-public.gouv.fr\" (an http or https URL)"
+            ]
+        );
     }
 
     #[test]

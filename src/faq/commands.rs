@@ -6,26 +6,37 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::faq::check::check_dir;
+use crate::faq::check::{CheckReport, check_dir_at};
 use crate::faq::eval::{EvalReport, evaluate, read_cases};
 use crate::faq::index::FaqIndex;
 use crate::faq::matcher::{Candidate, Match, Outcome};
 
-/// `faq check DIR`: prints every problem and a summary line; returns whether the content is valid.
+/// `faq check [--strict] DIR`: prints every problem, every review warning (stale dates measured on
+/// `today`) and a summary line; returns whether the content passes (no problem, and with `strict`
+/// no warning either).
 ///
 /// # Errors
 /// Write errors.
-pub fn check(dir: &Path, out: &mut dyn Write) -> anyhow::Result<bool> {
-    let errors = check_dir(dir);
+pub fn check(dir: &Path, strict: bool, today: jiff::civil::Date, out: &mut dyn Write) -> anyhow::Result<bool> {
+    let CheckReport { errors, warnings } = check_dir_at(dir, today);
     for e in &errors {
         writeln!(out, "{e}")?;
     }
-    if errors.is_empty() {
-        writeln!(out, "{}: content is valid", dir.display())?;
-    } else {
-        writeln!(out, "{}: {} problem(s) found", dir.display(), errors.len())?;
+    for w in &warnings {
+        writeln!(out, "warning: {w}")?;
     }
-    Ok(errors.is_empty())
+    let dir = dir.display();
+    let warned = warnings.len();
+    if !errors.is_empty() {
+        writeln!(out, "{dir}: {warned} warning(s), {} problem(s) found", errors.len())?;
+        Ok(false)
+    } else if strict && warned > 0 {
+        writeln!(out, "{dir}: {warned} warning(s), failing with --strict")?;
+        Ok(false)
+    } else {
+        writeln!(out, "{dir}: content is valid, {warned} warning(s)")?;
+        Ok(true)
+    }
 }
 
 fn candidates(cs: &[Candidate]) -> String {

@@ -3,7 +3,8 @@
 //! A content directory (`faq/`) holds one TOML file per chapter (`programme.toml`,
 //! `boutique.toml`...), `curriculum.toml`, `lexicon.toml`, and optionally
 //! `calibration/thresholds.toml` written by the calibration routine. [`FaqContent::load_dir`]
-//! reads and validates all of it (see [`crate::faq::check`]) and fails on the first problem list;
+//! reads and validates all of it (see [`crate::faq::check`]) and fails on the first problem list
+//! (review warnings, see [`crate::faq::review`], never stop the content from loading);
 //! the format itself is described in `contracts/content-format.md`.
 
 use std::path::Path;
@@ -36,6 +37,26 @@ pub struct FaqEntry {
     /// Related curriculum modules.
     #[serde(default)]
     pub modules: Vec<String>,
+    /// Official pages the answer's facts come from (shown to merchants under the answer).
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Last time someone checked the answer against its sources (`reviewed = 2026-12-03`, a TOML date).
+    #[serde(default, deserialize_with = "toml_date")]
+    pub reviewed: Option<jiff::civil::Date>,
+}
+
+/// A TOML local date (`2026-12-03`, no time) as a civil date.
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<jiff::civil::Date>, D::Error> {
+    use serde::de::Error;
+    let value = toml::value::Datetime::deserialize(d)?;
+    match (value.date, value.time, value.offset) {
+        (Some(date), None, None) => {
+            jiff::civil::Date::new(date.year.cast_signed(), date.month.cast_signed(), date.day.cast_signed())
+                .map(Some)
+                .map_err(D::Error::custom)
+        }
+        _ => Err(D::Error::custom(format!("expected a date like 2026-12-03, found {value}"))),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,7 +81,7 @@ impl FaqContent {
     /// # Errors
     /// Every problem `faq check` would report.
     pub fn load_dir(dir: &Path) -> Result<Self, ContentErrors> {
-        let (content, errors) = crate::faq::check::read_dir(dir);
+        let (content, errors, _) = crate::faq::check::read_dir(dir, None);
         match content {
             Some(content) if errors.is_empty() => Ok(content),
             _ => Err(ContentErrors(errors)),

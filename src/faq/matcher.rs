@@ -389,6 +389,8 @@ fillers = ["beaucoup"]
             keywords: keywords.iter().map(|v| (*v).to_owned()).collect(),
             answer: "Réponse.".to_owned(),
             modules: vec![],
+            sources: vec![],
+            reviewed: None,
         }
     }
 

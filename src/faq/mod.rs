@@ -9,6 +9,7 @@
 //! - [`FaqIndex::ask`] ([`matcher`]) returns a [`Match`]: an [`Outcome`] (answer, suggestions,
 //!   fallback, empty, smalltalk) and the best candidate for records.
 //! - [`eval`] and [`calibrate`] measure the matcher on question files and choose the thresholds;
+//!   [`review`] flags answers stating unsourced facts and stale review dates;
 //!   [`commands`] holds the bodies of `accelerateur faq check|ask|eval`.
 
 pub mod calibrate;
@@ -20,6 +21,7 @@ pub mod index;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
+pub mod review;
 
 pub use crate::curriculum::content::{ContentError, ContentErrors};
 pub use content::{FaqContent, FaqEntry};

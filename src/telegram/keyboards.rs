@@ -65,8 +65,9 @@ pub fn webinars(join: Option<&Url>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(rows)
 }
 
-/// An FAQ answer, with 👍 / 👎 (or thanks once voted) and buttons to its related modules. Without a recorded
-/// question (`None`: the database refused it), the answer and its modules only.
+/// An FAQ answer (with a "Source : site" link to its first source, if any), with 👍 / 👎 (or thanks once voted)
+/// and buttons to its related modules. Without a recorded question (`None`: the database refused it), the answer,
+/// its source and its modules only.
 #[must_use]
 pub fn answer_card(index: &FaqIndex, question_id: Option<i64>, faq_id: &str, vote: Option<bool>) -> Screen {
     let Some(entry) = index.entry(faq_id) else { return (tr_html!("menu-expired"), main_menu(None)) };
@@ -76,9 +77,13 @@ pub fn answer_card(index: &FaqIndex, question_id: Option<i64>, faq_id: &str, vot
         Some(true) => tr_html!("answer-thanks-helpful"),
         Some(false) => tr_html!("answer-thanks-not-helpful"),
     };
-    let text = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim())
-        .push(&Html::escape("\n\n"))
-        .push(&footer);
+    let mut text = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim());
+    if let Some(source) = entry.sources.first() {
+        let site = url::Url::parse(source).ok().and_then(|u| u.host_str().map(str::to_owned));
+        let site = site.as_deref().unwrap_or(source).trim_start_matches("www.");
+        text = text.push(&Html::escape("\n\n")).push(&tr_html!("answer-source", url = source.as_str(), site = site));
+    }
+    let text = text.push(&Html::escape("\n\n")).push(&footer);
     let mut rows = Vec::new();
     match (question_id, vote) {
         (None, _) => {}

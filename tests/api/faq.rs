@@ -6,9 +6,11 @@ use std::{fs, path::Path};
 use accelerateur::{
     faq::{content::FaqContent, index::FaqIndex, matcher::Outcome},
     storage::DbError,
+    telegram_emulator::EntityKind,
 };
 
 use crate::helpers::{ADMIN, TRAINER, TestApp, assert_no_rejected_calls, labels, spawn_app, spawn_app_with};
+use crate::support_fs::copy_dir;
 
 fn shipped_faq() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
@@ -134,6 +136,11 @@ async fn a_trainer_who_blocked_the_bot_is_flagged_when_told_about_a_question() {
 
 /// A copy of the shipped FAQ with one more entry, in a temporary directory.
 fn faq_with_extra_entry(answer: &str) -> tempfile::TempDir {
+    faq_with_extra_entry_sourced(answer, &[])
+}
+
+/// Same, the entry citing `sources`.
+fn faq_with_extra_entry_sourced(answer: &str, sources: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&shipped_faq(), dir.path());
     let programme = dir.path().join("programme.toml");
@@ -141,23 +148,10 @@ fn faq_with_extra_entry(answer: &str) -> tempfile::TempDir {
     text.push_str(&format!(
         "\n[[entry]]\nid = \"licornes\"\nchapter = \"programme\"\nquestion = \"Peut-on vendre des licornes en peluche ?\"\n\
          variants = [\"vendre des licornes\", \"licorne en peluche a vendre\", \"cmt vendre mes licornes\", \"les peluches licorne ca se vend ?\"]\n\
-         keywords = [\"licorne\", \"peluche\"]\nanswer = '''{answer}'''\nmodules = []\n"
+         keywords = [\"licorne\", \"peluche\"]\nanswer = '''{answer}'''\nmodules = []\nsources = {sources:?}\n"
     ));
     fs::write(programme, text).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 async fn app_with_faq(dir: &Path) -> TestApp {
@@ -173,6 +167,27 @@ async fn answers_full_of_markup_characters_reach_the_user_literally() {
     let reply = app.user(305).sends("Peut-on vendre des licornes en peluche ?").await;
     assert!(reply.text.contains(answer), "{}", reply.text);
     assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn an_answer_with_sources_links_its_first_source_escaped() {
+    let source = "https://www.example.gouv.fr/fiche?a=1&b=<2>";
+    let dir = faq_with_extra_entry_sourced("Oui, avec un certificat.", &[source, "https://www.legifrance.gouv.fr"]);
+    let app = app_with_faq(dir.path()).await;
+    let reply = app.user(307).sends("Peut-on vendre des licornes en peluche ?").await;
+    assert!(reply.text.contains("Oui, avec un certificat.\n\nSource : example.gouv.fr\n\n"), "{}", reply.text);
+    assert!(!reply.text.contains("legifrance"), "only the first source is shown: {}", reply.text);
+    let link = reply.entities.iter().find_map(|e| match &e.kind {
+        EntityKind::TextLink { url } => Some(url.clone()),
+        _ => None,
+    });
+    // Telegram gets the URL intact (the HTML escaping is undone); as a URL, `<` and `>` travel percent-encoded.
+    assert_eq!(link.as_deref(), Some(url::Url::parse(source).unwrap().as_str()));
+    assert_no_rejected_calls(&app);
+
+    let without = app.user(308).sends("Qu'est-ce qu'une marketplace ?").await;
+    assert!(without.text.contains("Cette réponse vous a aidé ?"), "{}", without.text);
+    assert!(!without.text.contains("Source :"), "no sources, no line: {}", without.text);
 }
 
 #[tokio::test]

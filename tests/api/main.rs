@@ -9,3 +9,5 @@ mod foundation;
 mod hardening;
 mod helpers;
 mod i18n;
+#[path = "../support/fs.rs"]
+mod support_fs;
