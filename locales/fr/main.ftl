@@ -98,6 +98,7 @@ cmd-mes-donnees = Voir et exporter mes données
 cmd-supprimer-mes-donnees = Effacer toutes mes données
 cmd-stats = Statistiques du bot (équipe)
 cmd-sans-reponse = Questions restées sans réponse (équipe)
+cmd-fiche = Une fiche de la FAQ avec ses sources et sa date de relecture (équipe)
 cmd-recharger-faq = Recharger la FAQ et le parcours (admin)
 
 ## Dates en français
@@ -143,6 +144,20 @@ staff-unanswered-title =
     📨 <b>Dernières questions sans réponse</b> ({ $count })
 
 staff-unanswered-none = Aucune question sans réponse pour le moment 🎉
+
+review-card =
+    🔎 <b>Fiche { $id }</b> · chapitre { $chapter }
+
+    <b>{ $question }</b>
+
+    { $answer }
+review-sources = <b>Sources</b> :
+review-no-sources = <b>Sources</b> : aucune
+review-date = Relue le { $date }.
+review-date-stale = ⚠️ Relue le { $date }, il y a plus de 12 mois : à relire (faq/REVIEW.md).
+review-never = ⚠️ Jamais relue : ajoutez la date de relecture (reviewed) à la fiche.
+review-unsourced = ⚠️ La réponse énonce un fait vérifiable (« { $fragment } ») sans aucune source.
+review-usage = Tapez /fiche suivi de l'identifiant d'une fiche (par exemple /fiche tva-en-ligne) ou d'une question.
 
 ## Données personnelles
 

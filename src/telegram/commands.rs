@@ -36,6 +36,7 @@ pub enum Command {
 pub enum StaffCommand {
     Stats,
     SansReponse,
+    Fiche(String),
 }
 
 /// Commands for admins only.
@@ -63,7 +64,11 @@ pub fn merchant_list() -> Vec<BotCommand> {
 
 #[must_use]
 pub fn staff_list() -> Vec<BotCommand> {
-    vec![BotCommand::new("stats", tr!("cmd-stats")), BotCommand::new("sans_reponse", tr!("cmd-sans-reponse"))]
+    vec![
+        BotCommand::new("stats", tr!("cmd-stats")),
+        BotCommand::new("sans_reponse", tr!("cmd-sans-reponse")),
+        BotCommand::new("fiche", tr!("cmd-fiche")),
+    ]
 }
 
 #[must_use]

@@ -48,7 +48,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             dptree::filter_async(is_trainer)
                 .branch(case![StaffCommand::Stats].endpoint(staff::stats))
-                .branch(case![StaffCommand::SansReponse].endpoint(staff::unanswered)),
+                .branch(case![StaffCommand::SansReponse].endpoint(staff::unanswered))
+                .branch(case![StaffCommand::Fiche(query)].endpoint(staff::entry_review)),
         )
         .endpoint(fallback::not_allowed);
 

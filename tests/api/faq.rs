@@ -250,3 +250,43 @@ async fn merchants_export_and_erase_their_data() {
     assert!(app.db.questions_of(user.user_id()).await.unwrap().is_empty());
     assert_no_rejected_calls(&app);
 }
+
+#[tokio::test]
+async fn staff_see_an_entry_with_all_its_sources_and_its_review_date() {
+    let app = spawn_app().await;
+    let refused = app.user(311).sends("/fiche tva-en-ligne").await;
+    assert!(!refused.text.contains("Fiche tva-en-ligne"), "merchants do not get the review view: {}", refused.text);
+
+    let card = app.user(ADMIN).sends("/fiche tva-en-ligne").await;
+    assert!(card.text.contains("🔎 Fiche tva-en-ligne · chapitre ventes"), "{}", card.text);
+    assert!(
+        card.text.contains("Sources :\n• https://entreprendre.service-public.gouv.fr/vosdroits/F21746\n• "),
+        "{}",
+        card.text
+    );
+    assert!(card.text.contains("Relue le 3 décembre 2026."), "{}", card.text);
+    assert!(!card.text.contains('⚠'), "{}", card.text);
+    assert_no_rejected_calls(&app);
+
+    let by_question = app.user(TRAINER).sends("/fiche Que faire si un colis est perdu ou abîmé ?").await;
+    assert!(by_question.text.contains("🔎 Fiche colis-perdu · chapitre logistique"), "{}", by_question.text);
+    assert!(by_question.text.contains("• https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000021486442"));
+
+    let usage = app.user(ADMIN).sends("/fiche").await;
+    assert!(usage.text.starts_with("Tapez /fiche suivi de l'identifiant"), "{}", usage.text);
+}
+
+#[tokio::test]
+async fn the_review_view_flags_an_unsourced_fact_and_a_missing_review_date() {
+    let dir = faq_with_extra_entry("Oui, comptez 39 € par licorne.");
+    let app = app_with_faq(dir.path()).await;
+    let card = app.user(TRAINER).sends("/fiche licornes").await;
+    assert!(card.text.contains("Sources : aucune"), "{}", card.text);
+    assert!(card.text.contains("⚠️ Jamais relue"), "{}", card.text);
+    assert!(
+        card.text.contains("⚠️ La réponse énonce un fait vérifiable (« 39 € ») sans aucune source."),
+        "{}",
+        card.text
+    );
+    assert_no_rejected_calls(&app);
+}

@@ -1,13 +1,21 @@
-//! Commands for trainers and admins: statistics and the questions the bot could not answer.
+//! Commands for trainers and admins: statistics, the questions the bot could not answer, and an FAQ entry as its
+//! reviewers see it (`/fiche`: the answer, every source, the review date and what `faq check` would say).
 
 use teloxide::types::Message;
 
 use super::HandlerResult;
 use crate::{
+    clock::AppClock,
+    content::LiveContent,
+    faq::{
+        FaqEntry,
+        review::{is_stale, stated_facts},
+    },
+    startup::BotSettings,
     storage::Db,
     telegram::Telegram,
     text::{Html, escape},
-    tr_html,
+    tr_html, webinar,
 };
 
 /// How many unanswered questions `/sans_reponse` lists.
@@ -45,4 +53,60 @@ pub async fn unanswered(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
     let text = tr_html!("staff-unanswered-title", count = questions.len()).push(&Html::join(lines, "\n"));
     tg.send(msg.chat.id, text, None).await.checked()?;
     Ok(())
+}
+
+/// `/fiche ID` (or `/fiche` followed by a question): the entry with that id, or the one the matcher ranks first.
+pub async fn entry_review(
+    tg: Telegram,
+    content: LiveContent,
+    settings: BotSettings,
+    clock: AppClock,
+    msg: Message,
+    query: String,
+) -> HandlerResult {
+    let index = content.index();
+    let query = query.trim().to_owned();
+    let id = if query.is_empty() || index.entry(&query).is_some() {
+        query
+    } else {
+        let (index, query) = (index.clone(), query.clone());
+        let found = tokio::task::spawn_blocking(move || index.ask(&query)).await?;
+        found.best.map(|best| best.id).unwrap_or_default()
+    };
+    let today = clock.now().to_zoned(settings.timezone.clone()).date();
+    let text = match index.entry(&id) {
+        Some(entry) => review_card(entry, today),
+        None => tr_html!("review-usage"),
+    };
+    tg.send(msg.chat.id, text, None).await.checked()?;
+    Ok(())
+}
+
+/// An entry for its reviewers: question, answer, every source as a link, review date and warnings.
+fn review_card(entry: &FaqEntry, today: jiff::civil::Date) -> Html {
+    let mut text = tr_html!(
+        "review-card",
+        id = entry.id.as_str(),
+        chapter = entry.chapter.as_str(),
+        question = entry.question.as_str(),
+        answer = entry.answer.trim()
+    );
+    let sources = entry.sources.iter().map(|url| Html::trusted(format!("• {}", escape(url))));
+    text = text.push(&Html::escape("\n\n")).push(&if entry.sources.is_empty() {
+        tr_html!("review-no-sources")
+    } else {
+        tr_html!("review-sources").push(&Html::escape("\n")).push(&Html::join(sources, "\n"))
+    });
+    let reviewed = match entry.reviewed {
+        None => tr_html!("review-never"),
+        Some(date) if is_stale(date, today) => tr_html!("review-date-stale", date = webinar::french_day(date)),
+        Some(date) => tr_html!("review-date", date = webinar::french_day(date)),
+    };
+    text = text.push(&Html::escape("\n")).push(&reviewed);
+    if entry.sources.is_empty()
+        && let Some((_, fragment)) = stated_facts(&entry.answer).into_iter().next()
+    {
+        text = text.push(&Html::escape("\n")).push(&tr_html!("review-unsourced", fragment = fragment));
+    }
+    text
 }
