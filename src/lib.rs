@@ -17,6 +17,8 @@ pub mod content;
 pub mod course;
 /// Chapters and modules of the training programme, loaded from `faq/curriculum.toml`.
 pub mod curriculum;
+/// The delivery worker that drains the outbox (announcements, notes to trainers), paced and retried.
+pub mod delivery;
 /// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
 pub mod faq;
 /// Properties checked by the fuzz targets (`tests/fuzz/`) and by the replay of their seed corpus.

@@ -10,7 +10,8 @@ use crate::{
     course,
     curriculum::content::{Curriculum, Module, ModuleFormat},
     faq::{index::FaqIndex, matcher::Candidate},
-    telegram::callback::{CallbackData, MenuItem},
+    storage::deliveries::LinkButton,
+    telegram::callback::{AnnounceAction, CallbackData, MenuItem},
     text::Html,
     tr, tr_html,
 };
@@ -46,6 +47,19 @@ pub fn main_menu(resume: Option<&Module>) -> InlineKeyboardMarkup {
         rows.insert(0, row(tr!("menu-resume", title = module.title), &CallbackData::Menu(MenuItem::Resume)));
     }
     InlineKeyboardMarkup::new(rows)
+}
+
+/// The link button under an announcement: the same for its preview and for every recipient.
+pub fn link_button(button: Option<&LinkButton>) -> Result<Option<InlineKeyboardMarkup>, String> {
+    let Some(button) = button else { return Ok(None) };
+    let url = Url::parse(&button.url).map_err(|error| format!("invalid button URL: {error}"))?;
+    Ok(Some(InlineKeyboardMarkup::new([[InlineKeyboardButton::url(button.label.clone(), url)]])))
+}
+
+/// Under an announcement's progress message.
+#[must_use]
+pub fn stop_announcement(id: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![row(tr!("announce-stop"), &CallbackData::Announce(AnnounceAction::Stop { id }))])
 }
 
 /// A single "back to the main menu" button.

@@ -4,6 +4,7 @@
 
 mod cli;
 mod curriculum;
+mod delivery;
 mod faq;
 mod foundation;
 mod hardening;

@@ -15,7 +15,11 @@ use crate::{
         matcher::{Match, Outcome},
     },
     startup::BotSettings,
-    storage::{Db, DbError, questions::NewQuestion},
+    storage::{
+        Db, DbError,
+        deliveries::{DeliveryKind, Payload},
+        questions::NewQuestion,
+    },
     telegram::{Telegram, keyboards},
     text::Html,
     tr, tr_html,
@@ -155,7 +159,7 @@ pub async fn forward(
         Err(DbError::NotFound) => return super::fallback::expired_button(tg, query).await,
         Err(DbError::Other(error)) => return Err(error),
     };
-    notify_trainers(&tg, &db, &settings, &clock, &query.from, question_id, &question.text).await?;
+    notify_trainers(&db, &settings, &clock, &query.from, question_id, &question.text).await?;
     tg.replace(query, tr_html!("forward-done"), keyboards::main_menu(None), Some(tr!("forward-done-short")))
         .await
         .checked()?;
@@ -186,15 +190,15 @@ pub async fn to_trainer(
         now: clock.unix(),
     };
     let question_id = db.record_question(question).await?;
-    notify_trainers(&tg, &db, &settings, &clock, user, question_id, &stored).await?;
+    notify_trainers(&db, &settings, &clock, user, question_id, &stored).await?;
     tg.send(msg.chat.id, tr_html!("forward-done"), Some(keyboards::main_menu(None))).await.checked()?;
     Ok(())
 }
 
-/// Marks the question as forwarded and, the first time only, sends it to every trainer and admin who can
-/// receive it (they opened the bot and did not block it); all of them also find it in `/sans_reponse`.
+/// Marks the question as forwarded and, the first time only, queues it for every trainer and admin who can
+/// receive it (they opened the bot and did not block it), in one transaction; the delivery worker sends it.
+/// All of them also find it in `/sans_reponse`.
 async fn notify_trainers(
-    tg: &Telegram,
     db: &Db,
     settings: &BotSettings,
     clock: &AppClock,
@@ -202,14 +206,22 @@ async fn notify_trainers(
     question_id: i64,
     text: &str,
 ) -> anyhow::Result<()> {
-    if db.forward_question(question_id, from.id, clock.unix()).await? {
-        let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
-        for trainer in settings.roles.staff() {
-            // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
-            if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
-                tg.send(ChatId::from(trainer), note.clone(), None).await.checked()?;
-            }
+    // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
+    let mut recipients = Vec::new();
+    for trainer in settings.roles.staff() {
+        if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
+            recipients.push(ChatId::from(trainer));
         }
     }
+    let now = clock.unix();
+    let mut tx = db.begin().await?;
+    if tx.forward_question(question_id, from.id, now).await? {
+        let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
+        let payload = tx.insert_payload(&Payload { text: note.into_string(), button: None }, now).await?;
+        for chat in recipients {
+            tx.enqueue(DeliveryKind::TrainerNote, &question_id.to_string(), chat.0, payload, now, now).await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
