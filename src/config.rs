@@ -285,10 +285,18 @@ pub struct DeliverySettings {
 impl DeliverySettings {
     /// Telegram allows about 30 messages per second per bot.
     pub const TELEGRAM_RATE: u32 = 30;
+    /// Above [`Self::TELEGRAM_RATE`] Telegram answers 429: higher rates only make sense against the emulator
+    /// (crash tests, benchmarks), and start-up warns about them.
+    pub const MAX_RATE: u32 = 1000;
 
     fn from_source(source: &impl Source) -> Result<Self, ConfigError> {
-        let rate =
-            parse_number(source, "ACCEL_SEND_RATE", 20, 1..=Self::TELEGRAM_RATE, "messages per second, 1 to 30")?;
+        let rate = parse_number(
+            source,
+            "ACCEL_SEND_RATE",
+            20,
+            1..=Self::MAX_RATE,
+            "messages per second, 1 to 1000 (Telegram allows about 30)",
+        )?;
         let max_attempts =
             parse_number(source, "ACCEL_SEND_MAX_ATTEMPTS", 8, 1..=100, "a number of attempts, 1 to 100")?;
         let lease_secs = parse_number(source, "ACCEL_DELIVERY_LEASE_SECS", 60, 2..=3600, "seconds, 2 to 3600")?;
@@ -479,10 +487,14 @@ mod tests {
     fn the_send_rate_leaves_room_for_replies_and_is_bounded() {
         let common = CommonSettings::from_source(&[]).unwrap();
         assert_eq!((common.delivery.rate.get(), common.delivery.reply_rate()), (20, 10));
-        let error = CommonSettings::from_source(&[("ACCEL_SEND_RATE", "45")]).unwrap_err();
-        assert!(error.to_string().starts_with("ACCEL_SEND_RATE is invalid"), "{error}");
-        let common = CommonSettings::from_source(&[("ACCEL_SEND_RATE", "30")]).unwrap();
-        assert_eq!(common.delivery.reply_rate(), 1);
+        for raw in ["0", "1001", "fast"] {
+            let error = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap_err();
+            assert!(error.to_string().starts_with("ACCEL_SEND_RATE is invalid"), "{error}");
+        }
+        for raw in ["30", "200"] {
+            let common = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap();
+            assert_eq!(common.delivery.reply_rate(), 1, "replies keep one message per second");
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! dptree [`telegram::schema::schema`]. Every word users read comes from [`i18n`] (Fluent files in `locales/fr/`)
 //! and reaches Telegram as escaped [`text::Html`].
 
+/// Announcements: reading what trainers type while composing one.
+pub mod announcements;
 /// Command-line interface (clap).
 pub mod cli;
 /// The current time, injectable for tests.

@@ -13,12 +13,11 @@ use teloxide::{
     adaptors::throttle::Limits, dispatching::DefaultKey, error_handlers::LoggingErrorHandler, prelude::*,
     requests::RequesterExt,
 };
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
     clock::AppClock,
-    config::{CommonSettings, RoleSettings, Settings},
+    config::{CommonSettings, DeliverySettings, RoleSettings, Settings},
     content::LiveContent,
     delivery::DeliveryWorker,
     storage::{Db, users::Role},
@@ -64,6 +63,9 @@ impl Application {
         }
         // Direct replies get what the delivery worker leaves of Telegram's per-bot budget.
         let delivery = settings.common.delivery.clone();
+        if delivery.rate.get() > DeliverySettings::TELEGRAM_RATE {
+            tracing::warn!(rate = delivery.rate.get(), "ACCEL_SEND_RATE is above Telegram's limit: expect 429s");
+        }
         let limits = Limits { messages_per_sec_overall: delivery.reply_rate(), ..Limits::default() };
         let bot: Tg = bot.throttle(limits);
         let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
@@ -110,19 +112,20 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let Self { mut dispatcher, worker, db, stop, background_delivery } = self;
         let dispatcher_stop = dispatcher.shutdown_token();
-        let mut updates: JoinHandle<anyhow::Result<()>> = tokio::spawn(async move {
+        // The parts are aborted if this future is dropped (a test's abrupt restart), never left running alone.
+        let mut updates: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
             dispatcher.dispatch().await;
             Ok(())
-        });
+        }));
         let worker_stop = stop.child_token();
-        let mut deliveries: JoinHandle<anyhow::Result<()>> = tokio::spawn(async move {
+        let mut deliveries: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
             if background_delivery {
                 worker.run(worker_stop).await
             } else {
                 worker_stop.cancelled().await;
                 Ok(())
             }
-        });
+        }));
 
         let outcome = tokio::select! {
             () = stop.cancelled() => {

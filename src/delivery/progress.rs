@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use teloxide::types::{ChatId, MessageId};
+use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId};
 
 use crate::{
     storage::{Db, DbResult, announcements::Announcement, deliveries::DeliveryCounts},
-    telegram::{Telegram, keyboards},
+    telegram::{SendOutcome, Telegram, keyboards},
     text::{Html, french_number},
     tr_html,
 };
@@ -30,11 +30,11 @@ async fn update(db: &Db, tg: &Telegram, now: i64, id: i64) -> DbResult<()> {
     if db.finish_announcement(id).await? {
         let announcement = db.announcement(id).await?;
         let counts = db.announcement_counts(id).await?;
-        show(tg, &announcement, report(&counts), false).await;
+        show(db, tg, &announcement, report(&counts), false).await?;
     } else if db.take_progress_turn(id, now, now - PROGRESS_EVERY_SECS).await? {
         let announcement = db.announcement(id).await?;
         let counts = db.announcement_counts(id).await?;
-        show(tg, &announcement, progress_text(&counts), true).await;
+        show(db, tg, &announcement, progress_text(&counts), true).await?;
     }
     Ok(())
 }
@@ -58,11 +58,17 @@ pub fn report(counts: &DeliveryCounts) -> Html {
     )
 }
 
-/// Edits the author's progress message (or sends one if there is none), with the stop button while it runs.
-pub async fn show(tg: &Telegram, announcement: &Announcement, text: Html, running: bool) {
+/// Edits the author's progress message, with the stop button while it runs; sends one (and remembers it) when
+/// there is none yet, as for a scheduled announcement.
+pub async fn show(db: &Db, tg: &Telegram, announcement: &Announcement, text: Html, running: bool) -> DbResult<()> {
     let chat = ChatId(announcement.author_id);
-    let keyboard = running.then(|| keyboards::stop_announcement(announcement.id));
+    let keyboard =
+        if running { keyboards::stop_announcement(announcement.id) } else { InlineKeyboardMarkup::default() };
     let message = announcement.progress_message_id.and_then(|id| i32::try_from(id).ok()).map(MessageId);
-    let keyboard = keyboard.or_else(|| Some(teloxide::types::InlineKeyboardMarkup::default()));
-    let _ = tg.show(chat, message, text, keyboard).await;
+    if let SendOutcome::Sent(sent) = tg.show(chat, message, text, Some(keyboard)).await
+        && Some(sent) != message
+    {
+        db.set_progress_message(announcement.id, i64::from(sent.0)).await?;
+    }
+    Ok(())
 }

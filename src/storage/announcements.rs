@@ -42,8 +42,14 @@ impl Audience {
     }
 
     /// The `WHERE` condition on `users u` selecting the audience; module ids are bound from `$first` on.
-    fn condition(&self, modules: &[String], first: usize) -> String {
-        let base = "u.role = 'merchant' AND NOT u.blocked";
+    fn condition(&self, filter: &AudienceFilter, first: usize) -> String {
+        let modules = &filter.modules;
+        let mut base = "u.role = 'merchant' AND NOT u.blocked".to_owned();
+        if !filter.staff.is_empty() {
+            // Numbers from the operator's configuration, not user input.
+            let ids: Vec<String> = filter.staff.iter().map(i64::to_string).collect();
+            base = format!("{base} AND u.id NOT IN ({})", ids.join(", "));
+        }
         match self {
             Self::All => base.to_owned(),
             Self::Reminders => format!("{base} AND u.reminders_enabled"),
@@ -57,6 +63,14 @@ impl Audience {
             }
         }
     }
+}
+
+/// What narrows an audience besides its kind: the modules of its chapter, and the staff named in the
+/// configuration (their row in `users` says `merchant`, their role comes from the settings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AudienceFilter {
+    pub modules: Vec<String>,
+    pub staff: Vec<i64>,
 }
 
 /// Where an announcement stands.
@@ -162,12 +176,12 @@ impl Db {
         Ok(row.into())
     }
 
-    /// How many merchants `audience` reaches now. `modules`: the chapter's module ids (for a chapter audience).
-    pub async fn count_audience(&self, audience: &Audience, modules: &[String]) -> DbResult<i64> {
-        let sql = format!("SELECT COUNT(*) FROM users u WHERE {}", audience.condition(modules, 1));
+    /// How many merchants `audience` reaches now.
+    pub async fn count_audience(&self, audience: &Audience, filter: &AudienceFilter) -> DbResult<i64> {
+        let sql = format!("SELECT COUNT(*) FROM users u WHERE {}", audience.condition(filter, 1));
         let count: (i64,) = on_pool!(self, pool => {
             let mut query = sqlx::query_as(&sql);
-            for module in modules {
+            for module in &filter.modules {
                 query = query.bind(module);
             }
             query.fetch_one(pool).await
@@ -181,7 +195,7 @@ impl Db {
         &self,
         id: i64,
         audience: &Audience,
-        modules: &[String],
+        filter: &AudienceFilter,
         send_at: i64,
         now: i64,
     ) -> DbResult<Confirmation> {
@@ -194,7 +208,7 @@ impl Db {
             "INSERT INTO deliveries (kind, source_key, chat_id, payload_id, announcement_id, next_attempt_at, \
              created_at) SELECT $1, $2, u.id, $3, $4, $5, $6 FROM users u WHERE {} \
              ON CONFLICT (kind, source_key, chat_id) DO NOTHING",
-            audience.condition(modules, 7)
+            audience.condition(filter, 7)
         );
         let recipients = on_tx!(&mut tx, conn => {
             let mut query = sqlx::query(&fan_out)
@@ -204,7 +218,7 @@ impl Db {
                 .bind(id)
                 .bind(send_at)
                 .bind(now);
-            for module in modules {
+            for module in &filter.modules {
                 query = query.bind(module);
             }
             query.execute(conn).await.map(|r| r.rows_affected())

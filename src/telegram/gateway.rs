@@ -122,6 +122,12 @@ impl Telegram {
         self.send_one(chat, last, keyboard).await
     }
 
+    /// Sends an HTML message as one message, never split: an announcement's preview, which must reach its author
+    /// exactly as recipients will get it (a text over Telegram's limit comes back `Rejected` with the reason).
+    pub async fn send_whole(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
+        self.send_one(chat, text, keyboard).await
+    }
+
     async fn send_one(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
         let mut request = self
             .bot

@@ -150,6 +150,12 @@ impl TestApp {
         worker.run_until_empty().await.expect("the delivery worker runs")
     }
 
+    /// One step of the delivery worker (one batch).
+    pub async fn deliver_one_batch(&self) {
+        let worker = self.worker.as_ref().expect("the bot is running");
+        worker.try_execute_batch().await.expect("the delivery worker runs");
+    }
+
     /// Moves the manual clock forward.
     pub fn advance(&self, seconds: i64) {
         let now = self.clock.now();

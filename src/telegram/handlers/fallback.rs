@@ -49,3 +49,9 @@ pub async fn not_allowed(tg: Telegram, msg: Message) -> HandlerResult {
     tg.send(msg.chat.id, tr_html!("not-allowed"), None).await.checked()?;
     Ok(())
 }
+
+/// A staff button pressed by someone who is not (or no longer) staff.
+pub async fn button_not_allowed(tg: Telegram, query: CallbackQuery) -> HandlerResult {
+    tg.answer_callback(query.id, Some(tr!("not-allowed"))).await;
+    Ok(())
+}
