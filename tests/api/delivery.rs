@@ -3,8 +3,13 @@
 
 use accelerateur::{
     clock::Clock as _,
+    storage::{
+        announcements::{Audience, AudienceFilter},
+        deliveries::Payload,
+    },
     telegram_emulator::{Fault, FaultKind},
 };
+use teloxide::types::UserId;
 
 use crate::helpers::{TRAINER, TestApp, assert_no_rejected_calls, spawn_app, spawn_app_with};
 
@@ -68,4 +73,32 @@ async fn a_delivery_claimed_by_a_crashed_worker_is_sent_once_its_lease_expires()
     assert_eq!(notes_received(&app), 1);
     assert_eq!(app.deliver_all().await, 0);
     assert_no_rejected_calls(&app);
+}
+
+#[tokio::test]
+async fn workers_claiming_side_by_side_send_each_delivery_once() {
+    let app = spawn_app_with(|settings| {
+        settings.common.delivery.rate = std::num::NonZeroU32::new(500).unwrap();
+        settings.common.delivery.batch = 4;
+    })
+    .await;
+    let now = app.clock.now().as_second();
+    let chats: Vec<i64> = (1_000..1_120).collect();
+    for chat in &chats {
+        app.db.touch_user(UserId(chat.unsigned_abs()), "Commerçant", now).await.unwrap();
+        app.emulator.open_chat(*chat);
+    }
+    let payload = Payload { text: "Deux ouvriers, un envoi".to_owned(), button: None };
+    let draft = app.db.create_draft(TRAINER, &payload, now).await.unwrap();
+    app.db.confirm_announcement(draft, &Audience::All, &AudienceFilter::default(), now, now).await.unwrap();
+
+    let workers: Vec<_> = (0..3).map(|_| app.delivery_worker()).collect();
+    let attempted = futures::future::join_all(workers.iter().map(|worker| worker.run_until_empty())).await;
+    let attempted: usize = attempted.into_iter().map(Result::unwrap).sum();
+    assert_eq!(attempted, chats.len(), "no delivery claimed twice");
+    for chat in &chats {
+        let received = app.emulator.bot_messages(*chat).iter().filter(|m| m.text == payload.text).count();
+        assert_eq!(received, 1, "chat {chat}");
+    }
+    assert_eq!(app.db.pending_deliveries().await.unwrap(), 0);
 }

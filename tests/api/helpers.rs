@@ -156,6 +156,11 @@ impl TestApp {
         worker.try_execute_batch().await.expect("the delivery worker runs");
     }
 
+    /// A handle on the delivery worker; clones claim independently, as replicas would.
+    pub fn delivery_worker(&self) -> DeliveryWorker {
+        self.worker.clone().expect("the bot is running")
+    }
+
     /// Moves the manual clock forward.
     pub fn advance(&self, seconds: i64) {
         let now = self.clock.now();
