@@ -149,10 +149,10 @@ async fn a_scheduled_announcement_goes_out_at_its_time_and_not_before() {
     assert!(bad.text.contains("Je n'ai pas compris cette date"), "{}", bad.text);
     // The test clock is Monday 23 November 2026, 09:00 in Paris.
     let done = app.user(TRAINER).sends("23/11/2026 10:30").await;
-    assert!(done.text.contains("programmée pour le 23/11/2026 à 10:30"), "{}", done.text);
+    assert!(done.text.contains("programmée pour lundi 23 novembre à 10 h 30"), "{}", done.text);
 
     let listing = app.user(TRAINER).sends("/annonces").await;
-    assert!(listing.text.contains("programmée le 23/11/2026 à 10:30"), "{}", listing.text);
+    assert!(listing.text.contains("programmée pour lundi 23 novembre à 10 h 30"), "{}", listing.text);
     assert_eq!(app.deliver_all().await, 0);
     app.advance(90 * 60 - 1);
     assert_eq!(app.deliver_all().await, 0, "one second early");
