@@ -18,10 +18,10 @@ Purpose
           without that variant (exact: BM25 is rebuilt for each held-out variant, TF-IDF's idf and
           vocabulary are recomputed without it, which the script checks against a real refit;
           rapidfuzz and e5 have no corpus statistics, so masking the variant is exact);
-        - in scope too: the labelled messages of faq/calibration/questions.tsv asked against the full
+        - in scope too: the labelled messages of faq/calibration/questions-round*.tsv asked against the full
           index (written independently of the evaluation set; our matcher calibrates on them as well);
         - out of scope: the lines of faq/calibration/hors-sujet.txt (blank and `#` lines skipped) and
-          the `-` lines of faq/calibration/questions.tsv;
+          the `-` lines of faq/calibration/questions-round*.tsv;
         - T_answer maximises the calibration direct accuracy subject to wrong answers <= 3 % of the
           in-scope samples and answered off-topic messages <= 5 %;
         - T_suggest (<= T_answer) maximises resolved (right answer, or right entry among the
@@ -662,7 +662,7 @@ def main():
     ap.add_argument("--off-topic", type=Path, default=None,
                     help="off-topic calibration messages (default FAQ_DIR/calibration/hors-sujet.txt)")
     ap.add_argument("--calibration-questions", type=Path, default=None,
-                    help="labelled calibration messages (default FAQ_DIR/calibration/questions.tsv, if present)")
+                    help="labelled calibration messages (default: every FAQ_DIR/calibration/questions-round*.tsv)")
     ap.add_argument("--methods", default=",".join(ALL_METHODS), help=f"comma-separated subset of {ALL_METHODS}")
     ap.add_argument("--ours", help="bot binary, e.g. target/release/accelerateur")
     ap.add_argument("--ours-args", default="ask --json", help="arguments given to the binary (default: %(default)s)")
@@ -683,8 +683,9 @@ def main():
     faq = Faq(args.faq_dir)
     questions = read_questions(args.questions)
     off_topic = read_off_topic(off_path)
-    cal_path = args.calibration_questions or args.faq_dir / "calibration" / "questions.tsv"
-    calibration_questions = read_questions(cal_path) if cal_path.exists() else []
+    cal_paths = ([args.calibration_questions] if args.calibration_questions
+                 else sorted((args.faq_dir / "calibration").glob("questions-round*.tsv")))
+    calibration_questions = [q for p in cal_paths if p.exists() for q in read_questions(p)]
     unknown_ids = sorted({e for _, e in questions if e is not None and e not in faq.index_of})
     if unknown_ids:
         log(f"warning: expected ids not in the FAQ (can never be right): {', '.join(unknown_ids)}")

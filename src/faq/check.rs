@@ -226,6 +226,14 @@ pub(crate) fn read_dir(
         Err(_) => Some(Thresholds::default()),
     };
 
+    let calibration = match crate::faq::content::read_calibration(dir) {
+        Ok(messages) => messages,
+        Err(e) => {
+            errors.push(ContentError::new(&dir.join("calibration"), None, format!("{e:#}")));
+            Vec::new()
+        }
+    };
+
     let mut entries: Vec<FaqEntry> = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut all_parsed = true;
@@ -281,7 +289,7 @@ pub(crate) fn read_dir(
 
     let content = match (all_parsed, curriculum, lexicon, thresholds) {
         (true, Some(curriculum), Some(lexicon), Some(thresholds)) => {
-            Some(FaqContent { entries, curriculum, lexicon, thresholds })
+            Some(FaqContent { entries, curriculum, lexicon, thresholds, calibration })
         }
         _ => None,
     };

@@ -133,13 +133,14 @@ pub fn eval(index: &FaqIndex, tsv_path: &Path, out: &mut dyn Write) -> anyhow::R
     Ok(report)
 }
 
-/// `faq calibrate [--write]`: measures the content (`DIR/calibration/questions.tsv` when present,
-/// leave-one-variant-out and `DIR/calibration/hors-sujet.txt`), prints the chosen thresholds (and, with
-/// `cross_validate`, out-of-sample figures of the procedure) and, with `write`, stores them
-/// in `DIR/calibration/thresholds.toml` (the bot reads them at the next load or reload).
+/// `faq calibrate [--write]`: measures the content (the labelled messages of
+/// `DIR/calibration/`, leave-one-variant-out), prints the chosen thresholds (and, with
+/// `cross_validate`, out-of-sample figures of the procedure, one writing round held out at a time)
+/// and, with `write`, stores them in `DIR/calibration/thresholds.toml` (the bot reads them at the
+/// next load or reload). `index` must be built from `DIR`.
 ///
 /// # Errors
-/// Unreadable off-topic file, write errors.
+/// Write errors.
 pub fn calibrate(
     index: &FaqIndex,
     dir: &Path,
@@ -147,19 +148,13 @@ pub fn calibrate(
     cross_validate: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<crate::faq::calibrate::Calibration> {
-    use crate::faq::calibrate;
-    let off_topic = calibrate::read_off_topic(&dir.join("calibration").join("hors-sujet.txt"))?;
-    let questions = dir.join("calibration").join("questions.tsv");
-    let realistic = if questions.exists() { read_cases(&questions)? } else { Vec::new() };
-    let c = calibrate::calibrate_with(index, &off_topic, &realistic);
+    use crate::faq::calibrate::{self, CalibrationOptions};
+    let options = CalibrationOptions::default();
+    let c = calibrate::calibrate(index, &options);
     calibrate::print(&c, out)?;
     if cross_validate {
-        let (r, answered, shown) = calibrate::cross_validate(index, &off_topic, &realistic, 5);
-        writeln!(
-            out,
-            "5-fold cross-validation ({} realistic questions): top-1 {:.1}%, direct {:.1}%, resolved {:.1}%, wrong {:.1}%; off-topic {:.1}% answered, {:.1}% answered or suggested",
-            r.samples, r.top1, r.direct, r.resolved, r.wrong, answered, shown
-        )?;
+        let cv = calibrate::cross_validate(index, &options);
+        calibrate::print_cross_validation(&cv, out)?;
     }
     if write {
         calibrate::write_thresholds(dir, &c)?;

@@ -2,9 +2,12 @@
 //!
 //! A content directory (`faq/`) holds one TOML file per chapter (`programme.toml`,
 //! `boutique.toml`...), `curriculum.toml`, `lexicon.toml`, and optionally
-//! `calibration/thresholds.toml` written by the calibration routine. [`FaqContent::load_dir`]
-//! reads and validates all of it (see [`crate::faq::check`]) and fails on the first problem list
-//! (review warnings, see [`crate::faq::review`], never stop the content from loading);
+//! `calibration/thresholds.toml` written by the calibration routine, and the labelled
+//! calibration messages (`calibration/questions-round*.tsv`, `calibration/hors-sujet.txt`) that
+//! the decision is fitted on and the intent model ([`crate::faq::intent`]) is trained on.
+//! [`FaqContent::load_dir`] reads and validates all of it (see [`crate::faq::check`]) and fails
+//! on the first problem list (review warnings, see [`crate::faq::review`], never stop the content
+//! from loading);
 //! the format itself is described in `contracts/content-format.md`.
 
 use std::path::Path;
@@ -66,6 +69,55 @@ pub(crate) struct FaqFile {
     pub(crate) entry: Vec<FaqEntry>,
 }
 
+/// A labelled message of `calibration/`: a merchant message and the entry it asks for (`None`:
+/// out of scope).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledMessage {
+    pub text: String,
+    pub expected: Option<String>,
+    /// Fold group for cross-validation: a writing round (`questions-round<N>.tsv` is group
+    /// `N - 1` in file order) is one group, so no message is judged by a model that saw the
+    /// messages written beside it; the lines of `hors-sujet.txt` are dealt to the groups in turn.
+    pub group: usize,
+}
+
+/// Reads the labelled messages of `DIR/calibration/` (none if the directory is absent): every
+/// `questions-round*.tsv` (`question<TAB>id` or `-`, header line), one group per file in name
+/// order, then `hors-sujet.txt` (one out-of-scope message per line, `#` comments).
+///
+/// # Errors
+/// An unreadable or malformed file.
+pub fn read_calibration(dir: &Path) -> anyhow::Result<Vec<LabelledMessage>> {
+    let dir = dir.join("calibration");
+    let mut rounds: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(list) => list
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("questions-round") && n.ends_with(".tsv"))
+            })
+            .collect(),
+        Err(_) => return Ok(Vec::new()),
+    };
+    rounds.sort();
+    let mut out = Vec::new();
+    for (group, path) in rounds.iter().enumerate() {
+        for case in crate::faq::eval::read_cases(path)? {
+            out.push(LabelledMessage { text: case.question, expected: case.expected, group });
+        }
+    }
+    let off_topic = dir.join("hors-sujet.txt");
+    if off_topic.exists() {
+        let groups = rounds.len().max(1);
+        for (i, text) in crate::faq::calibrate::read_off_topic(&off_topic)?.into_iter().enumerate() {
+            out.push(LabelledMessage { text, expected: None, group: i % groups });
+        }
+    }
+    Ok(out)
+}
+
 /// Everything the matcher and the bot need from the content directory.
 #[derive(Debug, Clone)]
 pub struct FaqContent {
@@ -73,6 +125,8 @@ pub struct FaqContent {
     pub curriculum: Curriculum,
     pub lexicon: Lexicon,
     pub thresholds: Thresholds,
+    /// Labelled calibration messages (empty when the content has none).
+    pub calibration: Vec<LabelledMessage>,
 }
 
 impl FaqContent {
@@ -91,7 +145,7 @@ impl FaqContent {
     /// Assembles content from parts without validation (tests, benches, synthetic FAQs).
     #[must_use]
     pub fn from_parts(entries: Vec<FaqEntry>, lexicon: Lexicon, thresholds: Thresholds) -> Self {
-        Self { entries, curriculum: Curriculum::default(), lexicon, thresholds }
+        Self { entries, curriculum: Curriculum::default(), lexicon, thresholds, calibration: Vec::new() }
     }
 
     #[must_use]

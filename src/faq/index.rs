@@ -264,6 +264,8 @@ pub struct FaqIndex {
     entry_ids: HashMap<String, u32>,
     unknown_idf: f32,
     params: ScoringParams,
+    /// The intent model trained on the same content (see [`crate::faq::intent`]).
+    pub(crate) intent: Option<std::sync::Arc<crate::faq::intent::IntentModel>>,
 }
 
 /// The first [`MAX_QUESTION_CHARS`] characters of a message.
@@ -315,6 +317,7 @@ impl FaqIndex {
             entry_ids: HashMap::new(),
             unknown_idf: 0.0,
             params,
+            intent: crate::faq::intent::IntentModel::cached(content, &crate::faq::intent::IntentParams::default()),
         };
         let mut text_terms: Vec<Vec<u32>> = Vec::new();
         for (e, entry) in content.entries.iter().enumerate() {

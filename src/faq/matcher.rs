@@ -33,8 +33,15 @@ use serde::{Deserialize, Serialize};
 use crate::faq::index::{Analysis, FaqIndex, QueryTerm, QuestionWeight, Scored};
 pub use crate::faq::lexicon::SmalltalkKind;
 
-/// Number of confidence features (see [`Scores::features`]).
-pub const FEATURES: usize = 13;
+/// Number of confidence features read from the lexical ranking (see [`Scores::features`]).
+pub const LEXICAL_FEATURES: usize = 13;
+
+/// Number of confidence features: the lexical ones, then the intent model's probability of the
+/// best and second entries and of "out of scope".
+pub const FEATURES: usize = LEXICAL_FEATURES + 3;
+
+/// Entries the intent model adds to the lexical candidates (its most probable ones).
+pub const INTENT_CANDIDATES: usize = 3;
 
 /// Bound of the standardised features (see [`Logistic::standardise`]).
 pub const STANDARD_CLIP: f32 = 3.0;
@@ -113,6 +120,10 @@ pub struct Thresholds {
     pub suggest: f32,
     /// A suggestion must score at least this fraction of the best score.
     pub suggest_ratio: f32,
+    /// The ranking's score of an entry is its lexical score plus this weight × the intent
+    /// model's probability for it.
+    #[serde(default)]
+    pub intent_weight: f32,
     pub answer_model: Logistic,
     pub scope_model: Logistic,
 }
@@ -131,6 +142,7 @@ impl Default for Thresholds {
             answer: 0.5,
             suggest: 0.5,
             suggest_ratio: 0.6,
+            intent_weight: 0.0,
             answer_model: Logistic::linear(-7.0, answer),
             scope_model: Logistic::linear(-3.0, scope),
         }
@@ -188,9 +200,15 @@ pub struct Match {
 }
 
 /// The ranking of a question and what the decision models need to know about it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Scores {
+    /// Best first. Lexical fields as ranked by the index; `score` is the lexical score plus
+    /// [`Thresholds::intent_weight`] × the intent probability once [`Scores::merged`].
     pub ranked: Vec<Scored>,
+    /// The intent model's probability of each ranked entry (0 without a model).
+    pub intent: Vec<f32>,
+    /// The intent model's probability that the message is out of scope (0 without a model).
+    pub out_of_scope: f32,
     /// The question's informative weight and how much of it is unknown, corrected or known only
     /// from answers.
     pub question: QuestionWeight,
@@ -204,10 +222,46 @@ impl Scores {
         self.ranked.get(1).map_or(0.0, |s| s.score)
     }
 
+    /// Both views in one ranking: the lexical candidates and the intent model's
+    /// [`INTENT_CANDIDATES`] most probable entries (with zero lexical fields when the index did
+    /// not rank them), each scored `lexical + weight × probability`, best first, at most
+    /// [`RANK_LIMIT`]. `probabilities` is the intent model's output (entries, then out of scope);
+    /// `None` keeps the lexical ranking.
+    pub fn merged(&self, probabilities: Option<&[f32]>, weight: f32) -> Self {
+        let Some(p) = probabilities.filter(|p| p.len() > 1) else {
+            return Self { intent: vec![0.0; self.ranked.len()], out_of_scope: 0.0, ..self.clone() };
+        };
+        let entries = p.len() - 1;
+        let mut ranked: Vec<Scored> = self.ranked.clone();
+        let mut top: Vec<usize> = (0..entries).collect();
+        let k = INTENT_CANDIDATES.min(entries);
+        top.select_nth_unstable_by(k - 1, |&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+        for &e in &top[..k] {
+            if !ranked.iter().any(|s| s.entry as usize == e) {
+                ranked.push(Scored {
+                    entry: e as u32,
+                    score: 0.0,
+                    coverage: 0.0,
+                    closeness: 0.0,
+                    evidence: 0.0,
+                    matched_words: 0.0,
+                });
+            }
+        }
+        let prob = |s: &Scored| p.get(s.entry as usize).copied().unwrap_or(0.0);
+        for s in &mut ranked {
+            s.score += weight * prob(s);
+        }
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        ranked.truncate(RANK_LIMIT);
+        Self { intent: ranked.iter().map(prob).collect(), ranked, out_of_scope: p[entries], question: self.question }
+    }
+
     /// The confidence features, in [`Logistic`] order: best score, second score, their
     /// gap, best coverage, best closeness, best evidence, unknown share, `ln(1 + weight)`,
     /// second coverage, second closeness, share of the known words the best entry matches, share
-    /// of the weight read through typo corrections, share known only from answers.
+    /// of the weight read through typo corrections, share known only from answers; then the
+    /// intent model's probabilities of the best and second entries and of "out of scope".
     pub fn features(&self) -> [f32; FEATURES] {
         let at = |i: usize| self.ranked.get(i).copied();
         let (first, second) = (at(0), at(1));
@@ -226,11 +280,15 @@ impl Scores {
             get(first, |s| s.matched_words),
             self.question.corrected_share,
             self.question.answer_only_share,
+            self.intent.first().copied().unwrap_or(0.0),
+            self.intent.get(1).copied().unwrap_or(0.0),
+            self.out_of_scope,
         ]
     }
 }
 
-const RANK_LIMIT: usize = 4;
+/// Candidates kept in a ranking (lexical ones asked from the index, then after merging).
+const RANK_LIMIT: usize = 5;
 
 impl FaqIndex {
     /// Matches a merchant's message against the FAQ.
@@ -244,23 +302,41 @@ impl FaqIndex {
             Analysis::Empty => Match { outcome: Outcome::Empty, best: None },
             Analysis::Smalltalk(kind) => Match { outcome: Outcome::Smalltalk(kind), best: None },
             Analysis::Terms { terms, unknown } => {
-                self.decide(&self.score_terms(&terms, unknown, excluded_text), thresholds)
+                let lexical = self.score_terms(&terms, unknown, excluded_text);
+                self.decide(&self.with_intent(&lexical, question, thresholds), thresholds)
             }
         }
     }
 
-    /// Scores only (no thresholds); `None` for smalltalk and empty messages.
-    pub(crate) fn scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
+    /// The lexical ranking merged with this index's intent model (see [`Scores::merged`]).
+    fn with_intent(&self, lexical: &Scores, question: &str, t: &Thresholds) -> Scores {
+        let question = crate::faq::index::capped(question);
+        let probabilities = self.intent.as_ref().map(|m| m.probabilities(question, &self.content.lexicon));
+        lexical.merged(probabilities.as_deref(), t.intent_weight)
+    }
+
+    /// The lexical ranking only (no thresholds, no intent model); `None` for smalltalk and empty
+    /// messages.
+    pub(crate) fn lexical_scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
         match self.analyze(question, excluded_text) {
             Analysis::Terms { terms, unknown } => Some(self.score_terms(&terms, unknown, excluded_text)),
             _ => None,
         }
     }
 
+    /// Both views merged as [`FaqIndex::ask`] merges them; `None` for smalltalk and empty
+    /// messages.
+    pub(crate) fn scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
+        let lexical = self.lexical_scores(question, excluded_text)?;
+        Some(self.with_intent(&lexical, question, &self.content.thresholds))
+    }
+
     fn score_terms(&self, terms: &[QueryTerm], unknown: f32, excluded_text: Option<u32>) -> Scores {
         let groups = self.groups(terms);
         Scores {
             ranked: self.rank(terms, &groups, unknown, RANK_LIMIT, excluded_text),
+            intent: Vec::new(),
+            out_of_scope: 0.0,
             question: self.question_weight(terms, &groups, unknown),
         }
     }
@@ -275,21 +351,24 @@ impl FaqIndex {
         let ranked: Vec<String> = scores
             .ranked
             .iter()
-            .map(|s| {
+            .zip(&scores.intent)
+            .map(|(s, p)| {
                 format!(
-                    "{} {:.2} (coverage {:.2}, closeness {:.2}, evidence {:.2})",
+                    "{} {:.2} (coverage {:.2}, closeness {:.2}, evidence {:.2}, intent {:.2})",
                     self.entry_at(s.entry).id,
                     s.score,
                     s.coverage,
                     s.closeness,
-                    s.evidence
+                    s.evidence,
+                    p
                 )
             })
             .collect();
         Some(format!(
-            "ranked: {}\n  unknown share {:.2}; P(best right) {:.2} (answer at {:.2}); P(in scope) {:.2} (suggest at {:.2})",
+            "ranked: {}\n  unknown share {:.2}; intent out of scope {:.2}; P(best right) {:.2} (answer at {:.2}); P(in scope) {:.2} (suggest at {:.2})",
             ranked.join("; "),
             scores.question.unknown_share,
+            scores.out_of_scope,
             c.right,
             t.answer,
             c.in_scope,
@@ -491,6 +570,7 @@ fillers = ["beaucoup"]
         let scores = Scores {
             ranked: vec![scored(0, 0.6), scored(2, 0.58)],
             question: QuestionWeight { total: 10.0, ..QuestionWeight::default() },
+            ..Scores::default()
         };
         let m = index.decide(&scores, &Thresholds::default());
         assert_eq!(m.outcome.kind(), "suggest");

@@ -8,6 +8,9 @@
 //!   make "cmt ouvrir une boutik" meet "Comment ouvrir une boutique en ligne ?".
 //! - [`FaqIndex::ask`] ([`matcher`]) returns a [`Match`]: an [`Outcome`] (answer, suggestions,
 //!   fallback, empty, smalltalk) and the best candidate for records.
+//! - [`intent`]: a supervised intent model (one class per entry and one out of scope) trained
+//!   with the index; its probabilities are features of the decision and candidates for
+//!   suggestions.
 //! - [`eval`] and [`calibrate`] measure the matcher on question files and choose the thresholds;
 //!   [`review`] flags answers stating unsourced facts and stale review dates;
 //!   [`commands`] holds the bodies of `accelerateur faq check|ask|eval`.
@@ -18,13 +21,14 @@ pub mod commands;
 pub mod content;
 pub mod eval;
 pub mod index;
+pub mod intent;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
 pub mod review;
 
 pub use crate::curriculum::content::{ContentError, ContentErrors};
-pub use content::{FaqContent, FaqEntry};
+pub use content::{FaqContent, FaqEntry, LabelledMessage};
 pub use eval::EvalReport;
 pub use index::FaqIndex;
 pub use lexicon::SmalltalkKind;

@@ -14,7 +14,8 @@ use crate::{
 const PROBLEMS_SHOWN: usize = 10;
 
 pub async fn reload_content(tg: Telegram, content: LiveContent, msg: Message) -> HandlerResult {
-    // Reading the files and building the index is CPU work: off the async workers, like matching.
+    // Reading the files, building the index and training the intent model is CPU work: off the async
+    // workers, like matching.
     let reloaded = tokio::task::spawn_blocking(move || content.reload()).await?;
     let reply = match reloaded {
         Ok((entries, modules)) => tr_html!("admin-reloaded", entries = entries, modules = modules),
