@@ -152,7 +152,7 @@ pub struct Calibration {
     pub off_topic_answered: f64,
     /// Percentage of off-topic messages given an answer or suggestions.
     pub off_topic_shown: f64,
-    /// Figures on the realistic questions of `questions.tsv`, when present.
+    /// Figures on the labelled messages of `questions-round*.tsv`, when present.
     pub realistic: Option<SetFigures>,
 }
 

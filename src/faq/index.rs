@@ -50,7 +50,7 @@
 //!
 //! The constants were chosen with `objective_sweep` in `tests/faq_matcher.rs`: each setting is
 //! calibrated ([`crate::faq::calibrate`]) and judged by the calibration objective on
-//! `faq/calibration/questions.tsv`, leave-one-out and the off-topic messages, not on the dev set
+//! `faq/calibration/questions-round*.tsv`, leave-one-out and the off-topic messages, not on the dev set
 //! (unknown words at 1.5 × the largest IDF and `EVIDENCE_FULL` 12 came out best; differences
 //! between the best settings are within a point or two). Turning scores into an answer,
 //! suggestions or a fallback is the matcher's job.

@@ -24,7 +24,7 @@
 //! and the pairwise products add about two points over a linear model (cross-validated too).
 //!
 //! Nothing here is guessed: [`crate::faq::calibrate`] fits both models and chooses the two
-//! probability thresholds on realistic labelled questions (`faq/calibration/questions.tsv`),
+//! probability thresholds on realistic labelled questions (`faq/calibration/questions-round*.tsv`),
 //! leave-one-variant-out and off-topic messages, and writes `faq/calibration/thresholds.toml`,
 //! which the content loader reads.
 
