@@ -162,7 +162,7 @@ impl Curriculum {
         match toml::from_str::<Self>(text) {
             Ok(c) => {
                 let errors = c.validate(file);
-                (Some(c), errors)
+                (Some(c.typeset()), errors)
             }
             Err(e) => (None, vec![ContentError::toml(file, text, &e)]),
         }
@@ -231,6 +231,20 @@ impl Curriculum {
             }
         }
         errors
+    }
+
+    /// Titles and summaries with French no-break spaces ([`crate::french::typography`]).
+    #[must_use]
+    fn typeset(mut self) -> Self {
+        for chapter in &mut self.chapters {
+            chapter.title = crate::french::typography(&chapter.title);
+            chapter.summary = crate::french::typography(&chapter.summary);
+        }
+        for module in &mut self.modules {
+            module.title = crate::french::typography(&module.title);
+            module.summary = crate::french::typography(&module.summary);
+        }
+        self
     }
 
     #[must_use]

@@ -21,7 +21,7 @@ pub async fn reload_content(tg: Telegram, content: LiveContent, msg: Message) ->
         Err(errors) => {
             let lines =
                 errors.0.iter().take(PROBLEMS_SHOWN).map(|e| Html::trusted(format!("• {}", escape(&e.to_string()))));
-            tr_html!("admin-reload-failed", count = errors.0.len()).push(&Html::join(lines, "\n"))
+            Html::paragraphs([tr_html!("admin-reload-failed", count = errors.0.len()), Html::lines(lines)])
         }
     };
     tg.send(msg.chat.id, reply, None).await.checked()?;

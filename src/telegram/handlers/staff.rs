@@ -1,7 +1,7 @@
 //! Commands for trainers and admins: statistics, the questions the bot could not answer, and an FAQ entry as its
 //! reviewers see it (`/fiche`: the answer, every source, the review date and what `faq check` would say).
 
-use teloxide::types::Message;
+use teloxide::types::{ChatId, Message, UserId};
 
 use super::HandlerResult;
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
         review::{is_stale, stated_facts},
     },
     startup::BotSettings,
-    storage::Db,
+    storage::{Db, questions::QuestionRecord},
     telegram::Telegram,
     text::{Html, escape},
     tr_html, webinar,
@@ -28,6 +28,7 @@ pub async fn stats(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         "staff-stats",
         users = users,
         reachable = reachable,
+        questions = q.questions,
         answered = q.answer,
         suggested = q.suggest,
         unanswered = q.fallback,
@@ -46,11 +47,8 @@ pub async fn unanswered(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         tg.send(msg.chat.id, tr_html!("staff-unanswered-none"), None).await.checked()?;
         return Ok(());
     }
-    let lines = questions.iter().map(|q| {
-        let forwarded = if q.forwarded_at.is_some() { "📨 " } else { "" };
-        Html::trusted(format!("• {forwarded}<i>{}</i>", escape(&q.text)))
-    });
-    let text = tr_html!("staff-unanswered-title", count = questions.len()).push(&Html::join(lines, "\n"));
+    let text =
+        Html::paragraphs([tr_html!("staff-unanswered-title", count = questions.len()), question_list(&questions)]);
     tg.send(msg.chat.id, text, None).await.checked()?;
     Ok(())
 }
@@ -109,4 +107,27 @@ fn review_card(entry: &FaqEntry, today: jiff::civil::Date) -> Html {
         text = text.push(&Html::escape("\n")).push(&tr_html!("review-unsourced", fragment = fragment));
     }
     text
+}
+
+/// How far back a staff member's first `/start` looks for questions forwarded before they could be told.
+const PENDING_WINDOW_SECONDS: i64 = 30 * 24 * 3600;
+
+/// On a trainer's or admin's `/start`: the questions passed to trainers before their first visit (Telegram let the
+/// bot tell them nothing then), so that none is lost. Sends nothing when there are none.
+pub async fn pending_forwards(tg: &Telegram, db: &Db, chat: ChatId, staff: UserId) -> HandlerResult {
+    let first_visit = db.user(staff).await?.created_at;
+    let pending = db.forwarded_between(first_visit - PENDING_WINDOW_SECONDS, first_visit, UNANSWERED_SHOWN).await?;
+    if !pending.is_empty() {
+        let text = Html::paragraphs([tr_html!("staff-pending-title", count = pending.len()), question_list(&pending)]);
+        tg.send(chat, text, None).await.checked()?;
+    }
+    Ok(())
+}
+
+/// One line per question, 📨 marking those passed to a trainer.
+fn question_list(questions: &[QuestionRecord]) -> Html {
+    Html::lines(questions.iter().map(|q| {
+        let forwarded = if q.forwarded_at.is_some() { "📨 " } else { "" };
+        Html::trusted(format!("• {forwarded}<i>{}</i>", escape(&q.text)))
+    }))
 }
