@@ -412,6 +412,13 @@ fn formatted(text: String, params: &Params) -> Result<(FormattedText, Option<Str
     if formatted.text.is_empty() {
         return Err(Failure::bad_request("message must be non-empty"));
     }
+    // Like Telegram, links written as plain text become `url` entities.
+    let mut formatted = formatted;
+    let urls = parse_mode::detect_urls(&formatted.text, &formatted.entities);
+    if !urls.is_empty() {
+        formatted.entities.extend(urls);
+        formatted = parse_mode::normalize(formatted);
+    }
     Ok((formatted, mode_name))
 }
 
