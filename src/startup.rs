@@ -15,7 +15,7 @@ use teloxide::{
 
 use crate::{
     clock::AppClock,
-    config::{CommonSettings, RoleSettings, Settings},
+    config::{CommonSettings, DEFAULT_COURSE_URL, RoleSettings, Settings},
     content::LiveContent,
     storage::{Db, users::Role},
     telegram::{Telegram, Tg, commands, schema::schema},
@@ -34,6 +34,12 @@ impl Application {
     /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the dispatcher.
     pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
         crate::telemetry::hide_all(&settings.secrets());
+        if settings.common.course_url.as_str() == DEFAULT_COURSE_URL {
+            tracing::warn!(
+                course_url = DEFAULT_COURSE_URL,
+                "ACCEL_COURSE_URL is not set: module buttons point to a placeholder domain; set it to your course platform"
+            );
+        }
         let dir = &settings.common.faq_dir;
         let content = LiveContent::load(dir).map_err(|errors| {
             let first = errors.0.first().map(ToString::to_string).unwrap_or_default();
@@ -54,7 +60,10 @@ impl Application {
         }
         let bot: Tg = bot.throttle(Limits::default());
         let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
-        tracing::info!(username = me.username(), "connected to Telegram");
+        match &settings.telegram.api_url {
+            Some(url) => tracing::info!(username = me.username(), api = %url, "connected to the Bot API"),
+            None => tracing::info!(username = me.username(), "connected to Telegram"),
+        }
 
         let staff = configured_staff(&settings.common.roles);
         if let Err(error) = commands::register(&bot, &staff).await {
