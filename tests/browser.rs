@@ -4,9 +4,11 @@
 //! (the message is edited in place), ask a question, press a suggestion and rate the answer, browse the curriculum
 //! to a module card and mark it seen; then check what must never break (no raw HTML injected, empty input
 //! ignored, unread badges, a staff command from the "/" menu, the non-text reply, no horizontal scrolling). The
-//! screenshot taken on the way, `tests/screenshots/sandbox.png`, is shown in the README.
+//! screenshot taken on the way goes to `target/sandbox.png`; `ACCEL_UPDATE_SCREENSHOT=1` also copies it to
+//! `tests/screenshots/sandbox.png`, the README's image, which therefore changes only on purpose.
 //!
-//! Needs `/usr/bin/chromedriver` and `/usr/bin/chromium` (Debian: `apt-get install -y chromium chromium-driver`).
+//! Needs `/usr/bin/chromedriver`, `/usr/bin/chromium` and an emoji font (Debian: `apt-get install -y chromium
+//! chromium-driver fonts-noto-color-emoji`).
 //! Without them the test prints a note and passes, unless `CI` is set: in CI it must run.
 
 use std::{
@@ -143,7 +145,13 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     )
     .await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    page.screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/sandbox.png")).await?;
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sandbox.png");
+    page.screenshot(&target).await?;
+    if std::env::var_os("ACCEL_UPDATE_SCREENSHOT").is_some() {
+        // The README's image changes only on purpose.
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/sandbox.png");
+        std::fs::copy(&target, &readme).map_err(|e| format!("cannot copy to {}: {e}", readme.display()))?;
+    }
 
     // Raw text is never injected as HTML: what a user types shows literally.
     page.click(".identity[data-user-id='1003']").await?;
