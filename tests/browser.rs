@@ -84,6 +84,13 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     let roles = page.eval("return [...document.querySelectorAll('.identity .role')].map(n => n.textContent)").await?;
     let roles = roles.to_string();
     ensure!(roles.contains("boulangère") && roles.contains("formatrice") && roles.contains("admin"), "roles: {roles}");
+    let all_visible = page
+        .eval(
+            "return [...document.querySelectorAll('.identity')].every(n => { \
+             const r = n.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth; })",
+        )
+        .await?;
+    ensure!(all_visible == json!(true), "the five identities must all be on screen at {WIDTH} px");
     page.click(".identity[data-user-id='1001']").await?;
     page.wait_for(
         "Camille selected",
@@ -181,10 +188,20 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     page.click(".identity[data-user-id='1002']").await?;
     page.wait_for("badge cleared", "!document.querySelector('.identity[data-user-id=\"1002\"] .badge')").await?;
 
+    // A link written in an answer is clickable, and opens in a new tab.
+    page.type_and_enter("cmt choisir un nom de domaine pr mon site ?").await?;
+    page.wait_for(
+        "a link in the answer",
+        "!!document.querySelector('.msg.bot .body a[href^=\"https://data.inpi.fr\"]')",
+    )
+    .await?;
+
     // The trainer finds the staff commands in the "/" menu, and may use them.
     page.click(".identity[data-user-id='9002']").await?;
     page.click("#open-commands").await?;
     page.wait_for("the command menu", "!document.querySelector('#commands').hidden").await?;
+    let first = page.eval("return document.querySelector('#commands [data-command]').dataset.command").await?;
+    ensure!(first == json!("stats"), "the trainer's own commands come first in the \"/\" menu: {first}");
     page.click("#commands [data-command=stats]").await?;
     page.wait_for("the stats", &format!("document.querySelectorAll('{BOT}').length > 0")).await?;
     let reply = page.eval(&format!("return {LAST_BOT}.textContent")).await?;
