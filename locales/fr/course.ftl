@@ -67,3 +67,39 @@ admin-reload-failed =
        *[other] { $count } problèmes
     }) ; l'ancien reste en ligne.
 
+## Problèmes de contenu montrés aux administrateurs par /recharger_faq (src/curriculum/content.rs)
+
+content-problem = { $file } : { $problem }
+content-problem-item = { $file }, { $item } : { $problem }
+content-item-entry = question « { $id } »
+content-item-module = module « { $id } »
+content-item-chapter = chapitre « { $id } »
+content-cannot-read = fichier illisible
+content-toml-at = erreur de syntaxe TOML ligne { $line }, colonne { $column }
+content-toml = erreur de syntaxe TOML
+content-chapter-missing = chapitre absent
+content-unknown-chapter-id = identifiant de chapitre inconnu (attendus : { $expected })
+content-chapter-module-count = { $count ->
+        [one] le chapitre a { $count } module
+       *[other] le chapitre a { $count } modules
+    } (il en faut de 4 à 8)
+content-invalid-id = identifiant invalide : lettres minuscules sans accents, chiffres et tirets, { $max } caractères au plus
+content-duplicate-module = identifiant de module déjà utilisé
+content-unknown-chapter = chapitre « { $chapter } » inconnu
+content-chapter-mismatch = chapitre « { $chapter } » différent de celui du fichier (« { $expected } » attendu)
+content-invalid-path = chemin « { $path } » invalide (lettres minuscules, chiffres, tirets et /, sans / au début)
+content-question-empty = question vide
+content-question-too-long = question de { $chars } caractères ({ $max } au plus)
+content-too-few-variants = { $count ->
+        [one] { $count } variante
+       *[other] { $count } variantes
+    } (il en faut { $min } au moins)
+content-answer-empty = réponse vide
+content-answer-too-long = réponse de { $chars } caractères ({ $max } au plus)
+content-message-too-long = message Telegram trop long : { $units } unités UTF-16 ({ $max } au plus)
+content-unknown-module = module « { $module } » inconnu
+content-too-many-modules = { $count } modules liés (3 au plus)
+content-invalid-link = lien « { $link } » invalide dans la réponse
+content-duplicate-entry = identifiant déjà utilisé (d'abord dans { $first })
+content-mandatory-missing = sujet obligatoire absent
+content-mandatory-elsewhere = sujet obligatoire rangé dans le mauvais chapitre (« { $chapter } » attendu)
