@@ -72,10 +72,10 @@ non-text =
     Écrivez votre question en quelques mots, ou utilisez /start pour afficher le menu.
 menu-expired = Ce menu a expiré : voici le menu à jour.
 technical-problem =
-    Désolé, un problème technique m'empêche de répondre pour l'instant. Réessayez dans quelques minutes.
+    Pardon, un problème technique m'empêche de répondre pour l'instant. Réessayez dans quelques minutes.
 private-only =
     Je réponds seulement en conversation privée, pour que vos questions restent entre nous : { $link }
-technical-problem-short = Désolé, un problème technique : réessayez dans quelques minutes.
+technical-problem-short = Pardon, un problème technique : réessayez dans quelques minutes.
 not-allowed = Cette commande est réservée à l'équipe du programme.
 admins-only = Cette commande est réservée aux administrateurs du bot.
 

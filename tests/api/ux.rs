@@ -30,7 +30,7 @@ async fn titles_stay_on_their_own_paragraph() {
     let refused = app.user(ADMIN).sends("/recharger_faq").await.text;
     assert!(refused.contains(&fr("(1 problème) ; l'ancien reste en ligne.\n\n• ")), "{refused}");
     // Admins read content problems in French; the command line keeps English.
-    assert!(refused.contains(&fr("ventes.toml : erreur de syntaxe TOML ligne 1, colonne 1")), "{refused}");
+    assert!(refused.contains(&fr("ventes.toml : erreur de syntaxe TOML ligne 1, colonne 8")), "{refused}");
     assert!(!refused.contains("TOML error"), "{refused}");
     assert_no_rejected_calls(&app);
 }
