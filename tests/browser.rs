@@ -36,6 +36,16 @@ const BOT: &str = ".msg.bot[data-message-id]";
 const USER: &str = ".msg.user[data-message-id]";
 const LAST_BOT: &str = "[...document.querySelectorAll('.msg.bot[data-message-id] .body')].at(-1)";
 const LAST_MESSAGE: &str = "[...document.querySelectorAll('.msg.bot[data-message-id]')].at(-1)";
+/// How many clearly coloured pixels the emoji 📈 leaves on a canvas when drawn in black with a bot message's font.
+const EMOJI_PIXELS: &str = "const canvas = document.createElement('canvas'); canvas.width = canvas.height = 48; \
+    const ctx = canvas.getContext('2d'); \
+    ctx.font = '32px ' + getComputedStyle(document.querySelector('.msg.bot .body')).fontFamily; \
+    ctx.fillStyle = '#000'; ctx.fillText('📈', 4, 38); \
+    const d = ctx.getImageData(0, 0, 48, 48).data; let n = 0; \
+    for (let i = 0; i < d.length; i += 4) { \
+      if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n++; \
+    } \
+    return n;";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_tries_the_bot_in_a_phone_sized_browser() {
@@ -152,6 +162,13 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     )
     .await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // Emoji are drawn in colour with the messages' own font (no empty boxes in the screenshot): an emoji painted
+    // in black on a canvas comes out coloured only from a colour emoji font.
+    let coloured = page.eval(EMOJI_PIXELS).await?;
+    ensure!(
+        coloured.as_u64().is_some_and(|n| n > 50),
+        "emoji render as boxes (install fonts-noto-color-emoji): {coloured}"
+    );
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sandbox.png");
     page.screenshot(&target).await?;
     if std::env::var_os("ACCEL_UPDATE_SCREENSHOT").is_some() {
