@@ -236,6 +236,7 @@ impl State {
             buttons: Vec::new(),
             edit_count: 0,
             non_text: None,
+            document: None,
         });
         let mut payload = json!({
             "message_id": message_id,
