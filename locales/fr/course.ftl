@@ -103,3 +103,8 @@ content-invalid-link = lien « { $link } » invalide dans la réponse
 content-duplicate-entry = identifiant déjà utilisé (d'abord dans { $first })
 content-mandatory-missing = sujet obligatoire absent
 content-mandatory-elsewhere = sujet obligatoire rangé dans le mauvais chapitre (« { $chapter } » attendu)
+content-invalid-source = source « { $source } » invalide (une adresse http ou https)
+content-unsourced-fact = la réponse avance un fait (« { $fragment } ») sans source
+content-no-review-date = pas de date de relecture (reviewed = AAAA-MM-JJ)
+content-review-in-future = date de relecture { $date } dans le futur
+content-review-stale = relu le { $date }, il y a plus de { $months } mois

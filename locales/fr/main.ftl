@@ -133,7 +133,10 @@ month-12 = décembre
 staff-stats =
     📊 <b>Statistiques</b>
 
-    Utilisateurs : { $users } (dont { $reachable } joignables)
+    Utilisateurs : { $users } (dont { $reachable } { $reachable ->
+        [one] joignable
+       *[other] joignables
+    })
 
     Questions posées : { $questions }
     • répondues : { $answered }
@@ -153,12 +156,12 @@ review-card =
     <b>{ $question }</b>
 
     { $answer }
-review-sources = <b>Sources</b> :
-review-no-sources = <b>Sources</b> : aucune
+review-sources = <b>Sources</b> :
+review-no-sources = <b>Sources</b> : aucune
 review-date = Relue le { $date }.
-review-date-stale = ⚠️ Relue le { $date }, il y a plus de 12 mois : à relire (faq/REVIEW.md).
-review-never = ⚠️ Jamais relue : ajoutez la date de relecture (reviewed) à la fiche.
-review-unsourced = ⚠️ La réponse énonce un fait vérifiable (« { $fragment } ») sans aucune source.
+review-date-stale = ⚠️ Relue le { $date }, il y a plus de 12 mois : à relire (faq/REVIEW.md).
+review-never = ⚠️ Jamais relue : ajoutez la date de relecture (reviewed) à la fiche.
+review-unsourced = ⚠️ La réponse énonce un fait vérifiable (« { $fragment } ») sans aucune source.
 review-usage = Tapez /fiche suivi de l'identifiant d'une fiche (par exemple /fiche tva-en-ligne) ou d'une question.
 
 ## Données personnelles

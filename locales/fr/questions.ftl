@@ -4,8 +4,8 @@ answer-card =
     <b>{ $question }</b>
 
     { $answer }
-answer-source = <i>Source : <a href="{ $url }">{ $site }</a></i>
-answer-ask-feedback = <i>Cette réponse vous a aidé ?</i>
+answer-source = <i>Source : <a href="{ $url }">{ $site }</a></i>
+answer-ask-feedback = <i>Cette réponse vous a aidé ?</i>
 answer-thanks-helpful = <i>Merci pour votre retour 🙏</i>
 answer-thanks-not-helpful = <i>Merci, nous allons améliorer cette réponse. Un formateur peut aussi vous répondre personnellement :</i>
 answer-yes = 👍 Oui

@@ -38,28 +38,82 @@ pub enum Item {
 /// ([`ContentError::french`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    CannotRead { error: String },
-    Toml { at: Option<(usize, usize)>, detail: String },
+    CannotRead {
+        error: String,
+    },
+    Toml {
+        at: Option<(usize, usize)>,
+        detail: String,
+    },
     ChapterMissing,
     UnknownChapterId,
-    ChapterModuleCount { count: usize },
-    InvalidId { chars: Option<usize> },
+    ChapterModuleCount {
+        count: usize,
+    },
+    InvalidId {
+        chars: Option<usize>,
+    },
     DuplicateModuleId,
-    UnknownChapter { chapter: String },
-    ChapterMismatch { chapter: String, expected: String },
-    InvalidPath { path: String },
+    UnknownChapter {
+        chapter: String,
+    },
+    ChapterMismatch {
+        chapter: String,
+        expected: String,
+    },
+    InvalidPath {
+        path: String,
+    },
     QuestionEmpty,
-    QuestionTooLong { chars: usize, max: usize },
-    TooFewVariants { count: usize, min: usize },
+    QuestionTooLong {
+        chars: usize,
+        max: usize,
+    },
+    TooFewVariants {
+        count: usize,
+        min: usize,
+    },
     AnswerEmpty,
-    AnswerTooLong { chars: usize, max: usize },
-    MessageTooLong { units: usize, max: usize },
-    UnknownModule { module: String },
-    TooManyModules { count: usize },
-    InvalidLink { link: String },
-    DuplicateEntryId { first: PathBuf },
+    AnswerTooLong {
+        chars: usize,
+        max: usize,
+    },
+    MessageTooLong {
+        units: usize,
+        max: usize,
+    },
+    UnknownModule {
+        module: String,
+    },
+    TooManyModules {
+        count: usize,
+    },
+    InvalidLink {
+        link: String,
+    },
+    DuplicateEntryId {
+        first: PathBuf,
+    },
     MandatoryMissing,
-    MandatoryElsewhere { chapter: String },
+    MandatoryElsewhere {
+        chapter: String,
+    },
+    InvalidSource {
+        source: String,
+    },
+    /// A review warning: the answer states a fact (`kind`, in English: "an amount") and the entry has no sources.
+    UnsourcedFact {
+        kind: String,
+        fragment: String,
+    },
+    NoReviewDate,
+    ReviewInFuture {
+        date: String,
+    },
+    ReviewStale {
+        date: String,
+        months: i32,
+    },
 }
 
 impl ContentError {
@@ -112,6 +166,11 @@ impl ContentError {
             }
             Problem::MandatoryMissing => tr!("content-mandatory-missing"),
             Problem::MandatoryElsewhere { chapter } => tr!("content-mandatory-elsewhere", chapter = chapter),
+            Problem::InvalidSource { source } => tr!("content-invalid-source", source = source),
+            Problem::UnsourcedFact { fragment, .. } => tr!("content-unsourced-fact", fragment = fragment),
+            Problem::NoReviewDate => tr!("content-no-review-date"),
+            Problem::ReviewInFuture { date } => tr!("content-review-in-future", date = date),
+            Problem::ReviewStale { date, months } => tr!("content-review-stale", date = date, months = *months),
         };
         let file = self.file.display().to_string();
         match &self.item {
@@ -173,6 +232,13 @@ impl fmt::Display for Problem {
             Self::DuplicateEntryId { first } => write!(f, "duplicate id (first defined in {})", first.display()),
             Self::MandatoryMissing => f.write_str("mandatory topic is missing"),
             Self::MandatoryElsewhere { chapter } => write!(f, "mandatory topic belongs to chapter \"{chapter}\""),
+            Self::InvalidSource { source } => write!(f, "invalid source \"{source}\" (an http or https URL)"),
+            Self::UnsourcedFact { kind, fragment } => {
+                write!(f, "answer states {kind} (\"{fragment}\") but the entry has no sources")
+            }
+            Self::NoReviewDate => f.write_str("no review date (reviewed = YYYY-MM-DD)"),
+            Self::ReviewInFuture { date } => write!(f, "review date {date} is in the future"),
+            Self::ReviewStale { date, months } => write!(f, "last reviewed {date}, more than {months} months ago"),
         }
     }
 }

@@ -51,18 +51,18 @@ pub fn check_dir_at(dir: &Path, today: jiff::civil::Date) -> CheckReport {
 
 /// Review warnings of one entry (see [`crate::faq::review`]).
 fn review_warnings(file: &Path, entry: &FaqEntry, today: jiff::civil::Date) -> Vec<ContentError> {
-    let warn = |m: String| ContentError::new(file, Some(format!("entry \"{}\"", entry.id)), m);
+    let warn = |problem: Problem| ContentError::new(file, Some(Item::Entry(entry.id.clone())), problem);
     let mut warnings = Vec::new();
     if entry.sources.is_empty()
         && let Some((kind, fragment)) = stated_facts(&entry.answer).into_iter().next()
     {
-        warnings.push(warn(format!("answer states {} (\"{fragment}\") but the entry has no sources", kind.as_str())));
+        warnings.push(warn(Problem::UnsourcedFact { kind: kind.as_str().to_owned(), fragment: fragment.to_string() }));
     }
     match entry.reviewed {
-        None => warnings.push(warn("no review date (reviewed = YYYY-MM-DD)".to_owned())),
-        Some(date) if date > today => warnings.push(warn(format!("review date {date} is in the future"))),
+        None => warnings.push(warn(Problem::NoReviewDate)),
+        Some(date) if date > today => warnings.push(warn(Problem::ReviewInFuture { date: date.to_string() })),
         Some(date) if is_stale(date, today) => {
-            warnings.push(warn(format!("last reviewed {date}, more than {MAX_REVIEW_AGE_MONTHS} months ago")));
+            warnings.push(warn(Problem::ReviewStale { date: date.to_string(), months: MAX_REVIEW_AGE_MONTHS }));
         }
         Some(_) => {}
     }
@@ -159,7 +159,7 @@ fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<
     }
     for source in &entry.sources {
         if !link_is_valid(source) || source.trim() != source {
-            errors.push(err(format!("invalid source \"{source}\" (an http or https URL)")));
+            errors.push(err(Problem::InvalidSource { source: source.clone() }));
         }
     }
     errors

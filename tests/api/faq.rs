@@ -189,7 +189,7 @@ async fn an_answer_with_sources_links_its_first_source_escaped() {
     let dir = faq_with_extra_entry_sourced("Oui, avec un certificat.", &[source, "https://www.legifrance.gouv.fr"]);
     let app = app_with_faq(dir.path()).await;
     let reply = app.user(307).sends("Peut-on vendre des licornes en peluche ?").await;
-    assert!(reply.text.contains("Oui, avec un certificat.\n\nSource : example.gouv.fr\n\n"), "{}", reply.text);
+    assert!(reply.text.contains(&fr("Oui, avec un certificat.\n\nSource : example.gouv.fr\n\n")), "{}", reply.text);
     assert!(!reply.text.contains("legifrance"), "only the first source is shown: {}", reply.text);
     let link = reply.entities.iter().find_map(|e| match &e.kind {
         EntityKind::TextLink { url } => Some(url.clone()),
@@ -200,8 +200,8 @@ async fn an_answer_with_sources_links_its_first_source_escaped() {
     assert_no_rejected_calls(&app);
 
     let without = app.user(308).sends("Qu'est-ce qu'une marketplace ?").await;
-    assert!(without.text.contains("Cette réponse vous a aidé ?"), "{}", without.text);
-    assert!(!without.text.contains("Source :"), "no sources, no line: {}", without.text);
+    assert!(without.text.contains(&fr("Cette réponse vous a aidé ?")), "{}", without.text);
+    assert!(!without.text.contains(&fr("Source :")), "no sources, no line: {}", without.text);
 }
 
 #[tokio::test]
@@ -286,7 +286,7 @@ async fn staff_see_an_entry_with_all_its_sources_and_its_review_date() {
     let card = app.user(ADMIN).sends("/fiche tva-en-ligne").await;
     assert!(card.text.contains("🔎 Fiche tva-en-ligne · chapitre ventes"), "{}", card.text);
     assert!(
-        card.text.contains("Sources :\n• https://entreprendre.service-public.gouv.fr/vosdroits/F21746\n• "),
+        card.text.contains(&fr("Sources :\n• https://entreprendre.service-public.gouv.fr/vosdroits/F21746\n• ")),
         "{}",
         card.text
     );
@@ -307,10 +307,12 @@ async fn the_review_view_flags_an_unsourced_fact_and_a_missing_review_date() {
     let dir = faq_with_extra_entry("Oui, comptez 39 € par licorne.");
     let app = app_with_faq(dir.path()).await;
     let card = app.user(TRAINER).sends("/fiche licornes").await;
-    assert!(card.text.contains("Sources : aucune"), "{}", card.text);
+    assert!(card.text.contains(&fr("Sources : aucune")), "{}", card.text);
     assert!(card.text.contains("⚠️ Jamais relue"), "{}", card.text);
     assert!(
-        card.text.contains("⚠️ La réponse énonce un fait vérifiable (« 39 € ») sans aucune source."),
+        card.text.contains(
+            &fr("⚠️ La réponse énonce un fait vérifiable (« 39 € ») sans aucune source.").replace("39 €", "39\u{a0}€")
+        ),
         "{}",
         card.text
     );

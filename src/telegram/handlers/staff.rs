@@ -82,31 +82,30 @@ pub async fn entry_review(
 
 /// An entry for its reviewers: question, answer, every source as a link, review date and warnings.
 fn review_card(entry: &FaqEntry, today: jiff::civil::Date) -> Html {
-    let mut text = tr_html!(
+    let card = tr_html!(
         "review-card",
         id = entry.id.as_str(),
         chapter = entry.chapter.as_str(),
         question = entry.question.as_str(),
         answer = entry.answer.trim()
     );
-    let sources = entry.sources.iter().map(|url| Html::trusted(format!("• {}", escape(url))));
-    text = text.push(&Html::escape("\n\n")).push(&if entry.sources.is_empty() {
+    let sources = if entry.sources.is_empty() {
         tr_html!("review-no-sources")
     } else {
-        tr_html!("review-sources").push(&Html::escape("\n")).push(&Html::join(sources, "\n"))
-    });
+        let lines = entry.sources.iter().map(|url| Html::trusted(format!("• {}", escape(url))));
+        Html::lines(std::iter::once(tr_html!("review-sources")).chain(lines))
+    };
     let reviewed = match entry.reviewed {
         None => tr_html!("review-never"),
         Some(date) if is_stale(date, today) => tr_html!("review-date-stale", date = webinar::french_day(date)),
         Some(date) => tr_html!("review-date", date = webinar::french_day(date)),
     };
-    text = text.push(&Html::escape("\n")).push(&reviewed);
-    if entry.sources.is_empty()
-        && let Some((_, fragment)) = stated_facts(&entry.answer).into_iter().next()
-    {
-        text = text.push(&Html::escape("\n")).push(&tr_html!("review-unsourced", fragment = fragment));
-    }
-    text
+    let unsourced = stated_facts(&entry.answer)
+        .into_iter()
+        .next()
+        .filter(|_| entry.sources.is_empty())
+        .map(|(_, fragment)| tr_html!("review-unsourced", fragment = fragment));
+    Html::paragraphs([card, Html::lines(std::iter::once(sources).chain(std::iter::once(reviewed)).chain(unsourced))])
 }
 
 /// How far back a staff member's first `/start` looks for questions forwarded before they could be told.
