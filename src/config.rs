@@ -262,6 +262,77 @@ pub struct CommonSettings {
     pub course_url: Url,
     /// Where merchants join the live webinar (a video-conference room), if the operator has one.
     pub webinar_url: Option<Url>,
+    pub delivery: DeliverySettings,
+}
+
+/// How the delivery worker drains the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliverySettings {
+    /// Messages per second the worker may send (`ACCEL_SEND_RATE`); the rest of Telegram's ~30/s is left to
+    /// direct replies.
+    pub rate: std::num::NonZeroU32,
+    /// Transient failures (5xx, timeouts) before a delivery is recorded as failed (`ACCEL_SEND_MAX_ATTEMPTS`).
+    pub max_attempts: u32,
+    /// How long a claimed delivery stays reserved to its worker (`ACCEL_DELIVERY_LEASE_SECS`); after a crash,
+    /// it is sent again once this has passed.
+    pub lease_secs: i64,
+    /// Deliveries claimed at once; also the most that can be sent twice after a crash (`ACCEL_DELIVERY_BATCH`).
+    pub batch: u32,
+    /// Run the worker in the background (tests drive it by hand instead).
+    pub background: bool,
+}
+
+impl DeliverySettings {
+    /// Telegram allows about 30 messages per second per bot.
+    pub const TELEGRAM_RATE: u32 = 30;
+    /// Above [`Self::TELEGRAM_RATE`] Telegram answers 429: higher rates only make sense against the emulator
+    /// (crash tests, benchmarks), and start-up warns about them.
+    pub const MAX_RATE: u32 = 1000;
+
+    fn from_source(source: &impl Source) -> Result<Self, ConfigError> {
+        let rate = parse_number(
+            source,
+            "ACCEL_SEND_RATE",
+            20,
+            1..=Self::MAX_RATE,
+            "messages per second, 1 to 1000 (Telegram allows about 30)",
+        )?;
+        let max_attempts =
+            parse_number(source, "ACCEL_SEND_MAX_ATTEMPTS", 8, 1..=100, "a number of attempts, 1 to 100")?;
+        let lease_secs = parse_number(source, "ACCEL_DELIVERY_LEASE_SECS", 60, 2..=3600, "seconds, 2 to 3600")?;
+        let batch = parse_number(source, "ACCEL_DELIVERY_BATCH", 16, 1..=500, "a batch size, 1 to 500")?;
+        Ok(Self {
+            rate: std::num::NonZeroU32::new(rate).unwrap_or(std::num::NonZeroU32::MIN),
+            max_attempts,
+            lease_secs: i64::from(lease_secs),
+            batch,
+            background: true,
+        })
+    }
+
+    /// The share of Telegram's budget left to direct replies (at least one message per second).
+    #[must_use]
+    pub fn reply_rate(&self) -> u32 {
+        Self::TELEGRAM_RATE.saturating_sub(self.rate.get()).max(1)
+    }
+}
+
+fn parse_number(
+    source: &impl Source,
+    variable: &'static str,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+    expected: &'static str,
+) -> Result<u32, ConfigError> {
+    match source.get(variable) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|value| range.contains(value))
+            .ok_or_else(|| ConfigError::invalid(variable, expected, &raw)),
+    }
 }
 
 impl CommonSettings {
@@ -290,7 +361,8 @@ impl CommonSettings {
                 ConfigError::invalid("ACCEL_WEBINAR_URL", "an http(s) URL of the live webinar room", &raw)
             })?),
         };
-        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url })
+        let delivery = DeliverySettings::from_source(source)?;
+        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url, delivery })
     }
 }
 
@@ -409,6 +481,20 @@ mod tests {
         assert!(!format!("{settings:?}").contains("SECRET"));
         let error = Settings::from_source(&[("TELOXIDE_TOKEN", "SECRET with space")]).unwrap_err();
         assert!(!error.to_string().contains("SECRET"));
+    }
+
+    #[test]
+    fn the_send_rate_leaves_room_for_replies_and_is_bounded() {
+        let common = CommonSettings::from_source(&[]).unwrap();
+        assert_eq!((common.delivery.rate.get(), common.delivery.reply_rate()), (20, 10));
+        for raw in ["0", "1001", "fast"] {
+            let error = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap_err();
+            assert!(error.to_string().starts_with("ACCEL_SEND_RATE is invalid"), "{error}");
+        }
+        for raw in ["30", "200"] {
+            let common = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap();
+            assert_eq!(common.delivery.reply_rate(), 1, "replies keep one message per second");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("main.ftl", include_str!("../locales/fr/main.ftl")),
     ("questions.ftl", include_str!("../locales/fr/questions.ftl")),
     ("course.ftl", include_str!("../locales/fr/course.ftl")),
+    ("announcements.ftl", include_str!("../locales/fr/announcements.ftl")),
 ];
 
 /// The loaded French bundle.

@@ -5,6 +5,8 @@
 //! dptree [`telegram::schema::schema`]. Every word users read comes from [`i18n`] (Fluent files in `locales/fr/`)
 //! and reaches Telegram as escaped [`text::Html`].
 
+/// Announcements: reading what trainers type while composing one.
+pub mod announcements;
 /// Command-line interface (clap).
 pub mod cli;
 /// The current time, injectable for tests.
@@ -17,6 +19,8 @@ pub mod content;
 pub mod course;
 /// Chapters and modules of the training programme, loaded from `faq/curriculum.toml`.
 pub mod curriculum;
+/// The delivery worker that drains the outbox (announcements, notes to trainers), paced and retried.
+pub mod delivery;
 /// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
 pub mod faq;
 /// Dates and times the French way (« mardi 1er décembre à 10 h »).

@@ -77,17 +77,34 @@ fn config_error(error: &accelerateur::config::ConfigError) -> ExitCode {
 async fn run(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(database = %settings.common.database, faq = %settings.common.faq_dir.display(), "starting");
     let app = Application::build(settings, AppClock::system()).await?;
-    let token = app.shutdown_token();
+    let stop = app.stop_token();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            tracing::info!("shutting down");
-            if let Ok(done) = token.shutdown() {
-                done.await;
-            }
-        }
+        stop_signal().await;
+        tracing::info!("shutting down");
+        stop.cancel();
     });
-    app.run_until_stopped().await;
-    Ok(())
+    app.run_until_stopped().await
+}
+
+/// Ctrl-C, or SIGTERM (systemd, docker stop) on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot listen for SIGTERM");
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 async fn migrate(settings: CommonSettings) -> anyhow::Result<()> {

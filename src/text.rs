@@ -6,6 +6,23 @@
 
 use std::fmt;
 
+/// A count as French readers write it: `10 000`, `1 240` (a narrow no-break space between thousands).
+#[must_use]
+pub fn french_number(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202F}');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// Telegram-HTML text, escaped by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Html(String);
@@ -19,6 +36,13 @@ impl Html {
 
     /// Markup produced by our own Fluent messages; only `i18n` may call this.
     pub(crate) fn trusted(markup: String) -> Self {
+        Self(markup)
+    }
+
+    /// Markup a trainer wrote for an announcement. It is sent as is: Telegram checks it when the preview is
+    /// sent to its author, and nothing is queued until that preview was accepted.
+    #[must_use]
+    pub fn staff_markup(markup: String) -> Self {
         Self(markup)
     }
 
@@ -254,6 +278,15 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands_the_french_way() {
+        assert_eq!(french_number(0), "0");
+        assert_eq!(french_number(999), "999");
+        assert_eq!(french_number(1240), "1\u{202F}240");
+        assert_eq!(french_number(10_000), "10\u{202F}000");
+        assert_eq!(french_number(-1_234_567), "-1\u{202F}234\u{202F}567");
+    }
 
     #[test]
     fn markup_characters_are_escaped() {

@@ -149,6 +149,9 @@ const MAX_EDIT_DISTANCE: usize = 2;
 pub const MAX_QUESTION_CHARS: usize = 1000;
 /// ... and at most this many words of it (after folding: some scripts fold one character into several words).
 pub const MAX_QUESTION_WORDS: usize = 100;
+/// Unknown words of one message that get typo correction (those of the asking clause first); the others count as
+/// unknown. Real questions have a handful; a flood of gibberish words would otherwise cost one neighbourhood each.
+pub const MAX_CORRECTED_WORDS: usize = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -576,42 +579,36 @@ impl FaqIndex {
                 (words, vec![1.0; n])
             }
         };
-        // Resolve each word to a stem the index or the lexicon knows, correcting typos.
+        // Resolve each word to a stem the index or the lexicon knows (cheap lookups), then correct typos in the
+        // unknown ones: at most MAX_CORRECTED_WORDS of them, those of the asking clause first, so a message of
+        // many unknown words costs a bounded number of typo neighbourhoods.
+        let resolved: Vec<Option<(String, f32)>> =
+            words.iter().map(|word| self.resolve_known(word, excluded_text)).collect();
+        let mut unknown: Vec<usize> = (0..words.len()).filter(|&w| resolved[w].is_none()).collect();
+        unknown.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
+        unknown.truncate(MAX_CORRECTED_WORDS);
         let mut stems = Vec::with_capacity(words.len());
         let mut factors = Vec::with_capacity(words.len());
         let mut extra: Vec<QueryTerm> = Vec::new();
-        for (w, word) in words.iter().enumerate() {
-            let stem = self.normalizer.stem(word);
-            let known = self.term_ids.get(&stem).is_some_and(|&id| !self.only_in(id, excluded_text));
-            if known || lexicon.knows_stem(&stem) {
+        for (w, (word, known)) in words.iter().zip(resolved).enumerate() {
+            if let Some((stem, factor)) = known {
                 stems.push(stem);
-                factors.push(1.0);
-            } else if let Some(&raw) = self.raw_ids.get(word) {
-                let term = self.raw_words[raw as usize].1;
-                stems.push(self.stem_of_term(term).to_owned());
-                factors.push(1.0);
-            } else if let Some(verb) = self.plural_verb_stem(word) {
-                stems.push(verb);
-                factors.push(1.0);
-            } else if let Some(prefixed) = self.stem_prefix_match(&stem) {
-                // Another form of a known verb or noun ("inscris" / "inscrire").
-                stems.push(self.stems[prefixed as usize].clone());
-                factors.push(STEM_PREFIX_FACTOR);
-            } else {
-                let corrections = self.correct(word);
-                match corrections.first() {
-                    Some(&(raw, factor)) => {
-                        let raw_word = &self.raw_words[raw as usize].0;
-                        stems.push(self.normalizer.stem(raw_word));
-                        factors.push(factor);
-                        for &(other, f) in &corrections[1..] {
-                            extra.push((self.raw_words[other as usize].1, f, weights[w], w as u32));
-                        }
+                factors.push(factor);
+                continue;
+            }
+            let corrections = if unknown.contains(&w) { self.correct(word) } else { Vec::new() };
+            match corrections.first() {
+                Some(&(raw, factor)) => {
+                    let raw_word = &self.raw_words[raw as usize].0;
+                    stems.push(self.normalizer.stem(raw_word));
+                    factors.push(factor);
+                    for &(other, f) in &corrections[1..] {
+                        extra.push((self.raw_words[other as usize].1, f, weights[w], w as u32));
                     }
-                    None => {
-                        stems.push(stem);
-                        factors.push(0.0);
-                    }
+                }
+                None => {
+                    stems.push(self.normalizer.stem(word));
+                    factors.push(0.0);
                 }
             }
         }
@@ -698,6 +695,24 @@ impl FaqIndex {
             words.extend(clause);
         }
         Some((words, weights))
+    }
+
+    /// A word's stem when the index or the lexicon knows it, directly or as another form of a known word, with
+    /// its weight factor; `None` for a word only typo correction could place.
+    fn resolve_known(&self, word: &str, excluded_text: Option<u32>) -> Option<(String, f32)> {
+        let stem = self.normalizer.stem(word);
+        let known = self.term_ids.get(&stem).is_some_and(|&id| !self.only_in(id, excluded_text));
+        if known || self.content.lexicon.knows_stem(&stem) {
+            Some((stem, 1.0))
+        } else if let Some(&raw) = self.raw_ids.get(word) {
+            let term = self.raw_words[raw as usize].1;
+            Some((self.stem_of_term(term).to_owned(), 1.0))
+        } else if let Some(verb) = self.plural_verb_stem(word) {
+            Some((verb, 1.0))
+        } else {
+            // Another form of a known verb or noun ("inscris" / "inscrire").
+            self.stem_prefix_match(&stem).map(|prefixed| (self.stems[prefixed as usize].clone(), STEM_PREFIX_FACTOR))
+        }
     }
 
     /// The known stem of a third-person plural verb ("commencent", "vendent"): Snowball leaves

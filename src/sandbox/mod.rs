@@ -24,8 +24,9 @@ use axum::{
     routing::get,
 };
 use serde::Serialize;
-use teloxide::{dispatching::ShutdownToken, types::UserId};
+use teloxide::types::UserId;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 mod guard;
@@ -150,8 +151,8 @@ pub struct RunningSandbox {
     bound: SocketAddr,
     guard: SandboxGuard,
     emulator: Emulator,
-    bot_stop: ShutdownToken,
-    bot: Option<JoinHandle<()>>,
+    bot_stop: CancellationToken,
+    bot: Option<JoinHandle<anyhow::Result<()>>>,
     server_stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -187,7 +188,7 @@ impl RunningSandbox {
         tokio::select! {
             result = bot => {
                 self.bot = None;
-                result.context("the bot task failed")?;
+                result.context("the bot task failed")??;
                 anyhow::bail!("the bot stopped")
             }
             result = server => {
@@ -201,13 +202,15 @@ impl RunningSandbox {
     /// Stops the bot (letting it finish the update in hand), then the web server.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         if let Some(bot) = self.bot.take() {
-            if let Ok(done) = self.bot_stop.shutdown() {
-                let _ = tokio::time::timeout(BOT_STOP_TIMEOUT, done).await;
-            }
+            self.bot_stop.cancel();
             let abort = bot.abort_handle();
-            if tokio::time::timeout(BOT_STOP_TIMEOUT, bot).await.is_err() {
-                tracing::warn!("the bot did not stop in time; abandoning it");
-                abort.abort();
+            match tokio::time::timeout(BOT_STOP_TIMEOUT, bot).await {
+                Ok(Ok(Err(error))) => tracing::warn!(error = ?error, "the bot stopped with an error"),
+                Ok(_) => {}
+                Err(_) => {
+                    tracing::warn!("the bot did not stop in time; abandoning it");
+                    abort.abort();
+                }
             }
         }
         if let Some(stop) = self.server_stop.take() {
@@ -280,7 +283,7 @@ pub async fn spawn(options: SandboxOptions) -> anyhow::Result<RunningSandbox> {
             return Err(error.context("cannot start the bot"));
         }
     };
-    let bot_stop = application.shutdown_token();
+    let bot_stop = application.stop_token();
     let bot = tokio::spawn(application.run_until_stopped());
 
     Ok(RunningSandbox {

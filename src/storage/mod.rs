@@ -3,8 +3,14 @@
 //! [`Db`] wraps one sqlx pool, SQLite or PostgreSQL, chosen by the `DATABASE_URL` scheme. Queries are written once
 //! with `$1` placeholders (both engines accept them) and run on whichever pool is open through [`on_pool!`];
 //! statements whose dialects differ are forked inside the aggregate's file. Timestamps are Unix seconds.
-//! One file per aggregate: [`users`], [`questions`], [`progress`], and [`privacy`] (export and erasure).
+//! Several statements that must succeed together run in a [`Tx`] from [`Db::begin`] (storage functions taking
+//! `&mut Tx` compose into one transaction, run through [`on_tx!`]).
+//! One file per aggregate: [`users`], [`questions`], [`progress`], [`privacy`] (export and erasure),
+//! [`deliveries`] (the outbox the delivery worker drains), [`announcements`] and [`dialogues`].
 
+pub mod announcements;
+pub mod deliveries;
+pub mod dialogues;
 pub mod privacy;
 pub mod progress;
 pub mod questions;
@@ -38,6 +44,40 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// A transaction on whichever engine the [`Db`] holds. Dropped without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same expression against the connection of whichever transaction `tx` holds.
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::storage::Tx::Sqlite($conn) => {
+                let $conn = &mut **$conn;
+                $body
+            }
+            $crate::storage::Tx::Postgres($conn) => {
+                let $conn = &mut **$conn;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_tx;
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
 
 /// Errors callers treat differently: a missing row, or anything else.
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +173,15 @@ impl Db {
             Self::Sqlite(_) => Backend::Sqlite,
             Self::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two writers
+    /// queue on the busy timeout instead of failing when a read lock would have to be upgraded.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
     }
 
     /// A cheap query proving the database answers (readiness probe).

@@ -3,7 +3,7 @@
 
 use teloxide::types::UserId;
 
-use super::{Db, DbResult, on_pool};
+use super::{Db, DbResult, Tx, on_pool, on_tx};
 
 /// A question as the matcher saw it, ready to be recorded.
 #[derive(Debug, Clone)]
@@ -90,13 +90,6 @@ impl Db {
         Ok(row.map(|(helpful,)| helpful))
     }
 
-    /// Marks a question as passed to the trainers; returns false if it already was.
-    pub async fn forward_question(&self, id: i64, user_id: UserId, now: i64) -> DbResult<bool> {
-        let sql = "UPDATE questions SET forwarded_at = $3 WHERE id = $1 AND user_id = $2 AND forwarded_at IS NULL";
-        let changed = on_pool!(self, pool => sqlx::query(sql).bind(id).bind(user_id.0 as i64).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(changed > 0)
-    }
-
     /// The latest questions the bot could not answer or that merchants passed to a trainer, newest first.
     pub async fn unanswered_questions(&self, limit: i64) -> DbResult<Vec<QuestionRecord>> {
         let sql = format!(
@@ -145,5 +138,14 @@ impl Db {
         let (helpful, not_helpful): (i64, i64) = on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
         let questions = answer + suggest + fallback;
         Ok(QuestionStats { questions, answer, suggest, fallback, smalltalk, forwarded, helpful, not_helpful })
+    }
+}
+
+impl Tx {
+    /// Flags question `id` of `user_id` as passed to the trainers; `true` the first time only.
+    pub async fn forward_question(&mut self, id: i64, user_id: UserId, now: i64) -> DbResult<bool> {
+        let sql = "UPDATE questions SET forwarded_at = $3 WHERE id = $1 AND user_id = $2 AND forwarded_at IS NULL";
+        let changed = on_tx!(self, conn => sqlx::query(sql).bind(id).bind(user_id.0 as i64).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(changed > 0)
     }
 }

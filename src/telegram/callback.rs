@@ -65,6 +65,30 @@ pub enum CallbackData {
     Erase {
         confirmed: bool,
     },
+    /// A step of `/annonce`, or the control of an announcement going out.
+    Announce(AnnounceAction),
+}
+
+/// Buttons of the announcement composer (the draft being composed is in the dialogue state) and of the
+/// announcements themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnnounceAction {
+    /// No link button under the text.
+    NoButton,
+    /// Audience: every merchant.
+    AudienceAll,
+    /// Audience: merchants subscribed to the webinar reminders.
+    AudienceReminders,
+    /// Audience: merchants who started this chapter.
+    AudienceChapter(String),
+    /// Send draft `draft` now; the draft id makes a double tap harmless.
+    SendNow { draft: i64 },
+    /// Ask for a date and time for draft `draft`.
+    Schedule { draft: i64 },
+    /// Abandon the composition.
+    Abort,
+    /// Stop announcement `id` (pending deliveries are cancelled), or cancel it while it is scheduled.
+    Stop { id: i64 },
 }
 
 impl CallbackData {
@@ -110,6 +134,14 @@ impl CallbackData {
             ("prog", None, None) => Self::Progress,
             ("del", Some("1"), None) => Self::Erase { confirmed: true },
             ("del", Some("0"), None) => Self::Erase { confirmed: false },
+            ("an", Some("nob"), None) => Self::Announce(AnnounceAction::NoButton),
+            ("an", Some("all"), None) => Self::Announce(AnnounceAction::AudienceAll),
+            ("an", Some("rem"), None) => Self::Announce(AnnounceAction::AudienceReminders),
+            ("an", Some("ch"), Some(chapter)) => Self::Announce(AnnounceAction::AudienceChapter(parse_slug(chapter)?)),
+            ("an", Some("go"), Some(draft)) => Self::Announce(AnnounceAction::SendNow { draft: parse_id(draft)? }),
+            ("an", Some("at"), Some(draft)) => Self::Announce(AnnounceAction::Schedule { draft: parse_id(draft)? }),
+            ("an", Some("x"), None) => Self::Announce(AnnounceAction::Abort),
+            ("an", Some("stop"), Some(id)) => Self::Announce(AnnounceAction::Stop { id: parse_id(id)? }),
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -143,6 +175,16 @@ impl fmt::Display for CallbackData {
             Self::Seen { module_id } => write!(f, "seen:{module_id}"),
             Self::Progress => f.write_str("prog"),
             Self::Erase { confirmed } => write!(f, "del:{}", u8::from(*confirmed)),
+            Self::Announce(action) => match action {
+                AnnounceAction::NoButton => f.write_str("an:nob"),
+                AnnounceAction::AudienceAll => f.write_str("an:all"),
+                AnnounceAction::AudienceReminders => f.write_str("an:rem"),
+                AnnounceAction::AudienceChapter(chapter) => write!(f, "an:ch:{chapter}"),
+                AnnounceAction::SendNow { draft } => write!(f, "an:go:{draft}"),
+                AnnounceAction::Schedule { draft } => write!(f, "an:at:{draft}"),
+                AnnounceAction::Abort => f.write_str("an:x"),
+                AnnounceAction::Stop { id } => write!(f, "an:stop:{id}"),
+            },
         }
     }
 }
@@ -177,6 +219,14 @@ mod tests {
             CallbackData::Seen { module_id: slug },
             CallbackData::Progress,
             CallbackData::Erase { confirmed: true },
+            CallbackData::Announce(AnnounceAction::NoButton),
+            CallbackData::Announce(AnnounceAction::AudienceAll),
+            CallbackData::Announce(AnnounceAction::AudienceReminders),
+            CallbackData::Announce(AnnounceAction::AudienceChapter("b".repeat(40))),
+            CallbackData::Announce(AnnounceAction::SendNow { draft: i64::MAX }),
+            CallbackData::Announce(AnnounceAction::Schedule { draft: i64::MAX }),
+            CallbackData::Announce(AnnounceAction::Abort),
+            CallbackData::Announce(AnnounceAction::Stop { id: i64::MAX }),
         ]
     }
 
@@ -201,6 +251,9 @@ mod tests {
             "ch:x:abc",
             "mod:A",
             "mod:a:b",
+            "an:go:0",
+            "an:stop:x",
+            "an:nob:1",
             "x",
             &"m".repeat(65),
         ] {

@@ -37,6 +37,8 @@ pub enum StaffCommand {
     Stats,
     SansReponse,
     Fiche(String),
+    Annonce,
+    Annonces,
 }
 
 /// Commands for admins only.
@@ -68,6 +70,8 @@ pub fn staff_list() -> Vec<BotCommand> {
         BotCommand::new("stats", tr!("cmd-stats")),
         BotCommand::new("sans_reponse", tr!("cmd-sans-reponse")),
         BotCommand::new("fiche", tr!("cmd-fiche")),
+        BotCommand::new("annonce", tr!("cmd-annonce")),
+        BotCommand::new("annonces", tr!("cmd-annonces")),
     ]
 }
 

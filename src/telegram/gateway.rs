@@ -31,7 +31,8 @@ use crate::{
 pub type Tg = Throttle<Bot>;
 
 /// What happened to a request, as the rest of the bot cares about it. Handlers pass it on with
-/// [`SendOutcome::checked`], so a reply Telegram refused becomes an error the user is told about.
+/// [`SendOutcome::checked`], so a reply Telegram refused becomes an error the user is told about; the delivery
+/// worker turns each variant into one queue transition (`delivery::policy`).
 #[must_use]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
@@ -124,6 +125,12 @@ impl Telegram {
         self.send_one(chat, last, keyboard).await
     }
 
+    /// Sends an HTML message as one message, never split: an announcement's preview, which must reach its author
+    /// exactly as recipients will get it (a text over Telegram's limit comes back `Rejected` with the reason).
+    pub async fn send_whole(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
+        self.send_one(chat, text, keyboard).await
+    }
+
     async fn send_one(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
         let mut request = self
             .bot
@@ -134,6 +141,26 @@ impl Telegram {
             request = request.reply_markup(keyboard);
         }
         self.deliver(chat, "sendMessage", request).await
+    }
+
+    /// Sends once, straight to the Bot API: no `Throttle` queue, no retry, so a 429, a 5xx or a timeout comes
+    /// back as it is. For the delivery worker, which paces itself and keeps its retries in the database.
+    pub async fn send_once(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
+        let mut request = self
+            .bot
+            .inner()
+            .send_message(chat, text.into_string())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_link_preview());
+        if let Some(keyboard) = keyboard {
+            request = request.reply_markup(keyboard);
+        }
+        let outcome = match request.await {
+            Ok(message) => SendOutcome::Sent(message.id),
+            Err(error) => SendOutcome::from_error(&error),
+        };
+        self.after(chat, "sendMessage", &outcome).await;
+        outcome
     }
 
     /// Replaces the text and keyboard of a message the bot sent; "not modified" counts as success.

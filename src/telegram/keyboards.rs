@@ -10,7 +10,8 @@ use crate::{
     course,
     curriculum::content::{Curriculum, Module, ModuleFormat},
     faq::{index::FaqIndex, matcher::Candidate},
-    telegram::callback::{CallbackData, MenuItem},
+    storage::deliveries::LinkButton,
+    telegram::callback::{AnnounceAction, CallbackData, MenuItem},
     text::Html,
     tr, tr_html,
 };
@@ -46,6 +47,65 @@ pub fn main_menu(resume: Option<&Module>) -> InlineKeyboardMarkup {
         rows.insert(0, row(tr!("menu-resume", title = module.title), &CallbackData::Menu(MenuItem::Resume)));
     }
     InlineKeyboardMarkup::new(rows)
+}
+
+/// The link button under an announcement: the same for its preview and for every recipient.
+pub fn link_button(button: Option<&LinkButton>) -> Result<Option<InlineKeyboardMarkup>, String> {
+    let Some(button) = button else { return Ok(None) };
+    let url = Url::parse(&button.url).map_err(|error| format!("invalid button URL: {error}"))?;
+    Ok(Some(InlineKeyboardMarkup::new([[InlineKeyboardButton::url(button.label.clone(), url)]])))
+}
+
+/// Under an announcement's progress message.
+#[must_use]
+pub fn stop_announcement(id: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![row(tr!("announce-stop"), &CallbackData::Announce(AnnounceAction::Stop { id }))])
+}
+
+/// A lone *Annuler* while the composer waits for typed text.
+#[must_use]
+pub fn announce_abort() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![row(tr!("announce-abort"), &CallbackData::Announce(AnnounceAction::Abort))])
+}
+
+/// Under the question about a link button.
+#[must_use]
+pub fn announce_no_button() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![
+        row(tr!("announce-no-button"), &CallbackData::Announce(AnnounceAction::NoButton)),
+        row(tr!("announce-abort"), &CallbackData::Announce(AnnounceAction::Abort)),
+    ])
+}
+
+/// One button per audience (its label carries the recipient count), then *Annuler*.
+#[must_use]
+pub fn announce_audiences(choices: Vec<(String, AnnounceAction)>) -> InlineKeyboardMarkup {
+    let mut rows: Vec<_> =
+        choices.into_iter().map(|(label, action)| row(label, &CallbackData::Announce(action))).collect();
+    rows.push(row(tr!("announce-abort"), &CallbackData::Announce(AnnounceAction::Abort)));
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// *Envoyer maintenant* / *Programmer* / *Annuler* for draft `draft`.
+#[must_use]
+pub fn announce_confirm(draft: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![
+        row(tr!("announce-send-now"), &CallbackData::Announce(AnnounceAction::SendNow { draft })),
+        row(tr!("announce-schedule"), &CallbackData::Announce(AnnounceAction::Schedule { draft })),
+        row(tr!("announce-abort"), &CallbackData::Announce(AnnounceAction::Abort)),
+    ])
+}
+
+/// Under `/annonces`: one cancel button per scheduled announcement.
+#[must_use]
+pub fn announce_cancellable(ids: &[i64]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(
+        ids.iter()
+            .map(|id| {
+                row(tr!("announce-cancel-button", id = *id), &CallbackData::Announce(AnnounceAction::Stop { id: *id }))
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A single "back to the main menu" button.

@@ -5,6 +5,7 @@
 pub mod answered;
 pub mod callback;
 pub mod commands;
+pub mod dialogue;
 pub mod gateway;
 pub mod handlers;
 pub mod keyboards;

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use teloxide::{
-    dispatching::{UpdateFilterExt, UpdateHandler},
+    dispatching::{UpdateFilterExt, UpdateHandler, dialogue::ErasedStorage},
     dptree::{self, case},
     prelude::*,
     types::Me,
@@ -22,7 +22,8 @@ use super::{
     answered::always_answered,
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    handlers::{HandlerResult, admin, course, fallback, menu, privacy, questions, staff},
+    dialogue::AnnounceState,
+    handlers::{HandlerResult, admin, announce, course, fallback, menu, privacy, questions, staff},
 };
 use crate::{
     clock::AppClock,
@@ -49,9 +50,28 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             dptree::filter_async(is_trainer)
                 .branch(case![StaffCommand::Stats].endpoint(staff::stats))
                 .branch(case![StaffCommand::SansReponse].endpoint(staff::unanswered))
-                .branch(case![StaffCommand::Fiche(query)].endpoint(staff::entry_review)),
+                .branch(case![StaffCommand::Fiche(query)].endpoint(staff::entry_review))
+                .branch(
+                    case![StaffCommand::Annonce]
+                        .enter_dialogue::<Message, ErasedStorage<AnnounceState>, AnnounceState>()
+                        .endpoint(announce::start),
+                )
+                .branch(case![StaffCommand::Annonces].endpoint(announce::list)),
         )
         .endpoint(fallback::not_allowed);
+
+    // A trainer composing an announcement: what they type is part of it, not a question.
+    let composing = dptree::entry()
+        .enter_dialogue::<Message, ErasedStorage<AnnounceState>, AnnounceState>()
+        .filter(|state: AnnounceState| state != AnnounceState::Idle)
+        .filter_async(is_trainer)
+        .branch(
+            dptree::filter(|msg: Message| msg.text().map(str::trim) == Some("/annuler"))
+                .endpoint(announce::abort_command),
+        )
+        .branch(case![AnnounceState::Text].endpoint(announce::receive_text))
+        .branch(case![AnnounceState::Button { draft }].endpoint(announce::receive_button))
+        .branch(case![AnnounceState::Time { draft, audience }].endpoint(announce::receive_time));
 
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
         .branch(
@@ -69,6 +89,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(merchant_commands)
         .branch(staff_commands)
         .branch(admin_commands)
+        .branch(composing)
         .branch(
             dptree::filter(|msg: Message| msg.text().is_some_and(|text| text.starts_with('/')))
                 .endpoint(fallback::unknown_command),
@@ -87,7 +108,16 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![CallbackData::OpenModule { module_id }].endpoint(course::open_module))
         .branch(case![CallbackData::Seen { module_id }].endpoint(course::mark_seen))
         .branch(case![CallbackData::Progress].endpoint(course::progress))
-        .branch(case![CallbackData::Erase { confirmed }].endpoint(privacy::erase));
+        .branch(case![CallbackData::Erase { confirmed }].endpoint(privacy::erase))
+        .branch(
+            case![CallbackData::Announce(action)]
+                .branch(
+                    dptree::filter_async(is_trainer_pressing)
+                        .enter_dialogue::<CallbackQuery, ErasedStorage<AnnounceState>, AnnounceState>()
+                        .endpoint(announce::button),
+                )
+                .endpoint(fallback::button_not_allowed),
+        );
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
     let private = dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks);
@@ -142,6 +172,10 @@ async fn is_trainer(msg: Message, settings: BotSettings, db: Db) -> bool {
         Some(user) => role_of(user.id, &settings, &db).await >= Role::Trainer,
         None => false,
     }
+}
+
+async fn is_trainer_pressing(query: CallbackQuery, settings: BotSettings, db: Db) -> bool {
+    role_of(query.from.id, &settings, &db).await >= Role::Trainer
 }
 
 async fn is_admin(msg: Message, settings: BotSettings, db: Db) -> bool {

@@ -219,6 +219,12 @@ impl Emulator {
         self.shared.mutate(|s| s.set_blocked(user_id, blocked));
     }
 
+    /// The user opened a chat with the bot some time ago (the bot may write to them) without any update now:
+    /// how benchmarks and crash tests seed thousands of recipients.
+    pub fn open_chat(&self, user_id: i64) {
+        self.set_blocked(user_id, false);
+    }
+
     // ---- faults ----
 
     pub fn inject_fault(&self, fault: Fault) {

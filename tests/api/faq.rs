@@ -118,6 +118,10 @@ async fn a_thumbs_down_can_be_forwarded_and_trainers_are_told() {
     let confirmation = user.bot_messages().pop().unwrap();
     assert!(confirmation.text.contains("Un formateur l'a reçue et vous répondra ici"), "{}", confirmation.text);
     assert!(app.emulator.callback_answers().iter().any(|a| a.text.as_deref() == Some("Question transmise ✅")));
+    assert_eq!(app.emulator.bot_messages(TRAINER).len(), 1, "the note waits in the outbox");
+    // Pressing again does not queue a second note.
+    user.presses_raw(card.message_id, &format!("t:{}", app.db.questions_of(user.user_id()).await.unwrap()[0].id)).await;
+    assert_eq!(app.deliver_all().await, 1);
 
     let notes = app.emulator.wait_for_bot_messages(TRAINER, 2, crate::helpers::PATIENCE).await.unwrap();
     let note = notes.last().unwrap();
@@ -136,16 +140,13 @@ async fn a_trainer_who_blocked_the_bot_is_flagged_when_told_about_a_question() {
     app.user(TRAINER).sends("/start").await;
     app.emulator.set_blocked(TRAINER, true);
     let reply = app.user(304).sends("/formateur mon site ne s'affiche plus").await;
-    assert!(reply.text.contains("Aucun formateur n'est joignable"), "the only trainer blocked the bot: {}", reply.text);
-    let db = app.db.clone();
+    assert!(reply.text.contains("transmise"), "{}", reply.text);
+    assert_eq!(app.deliver_all().await, 1);
     let trainer = teloxide::types::UserId(TRAINER as u64);
-    for _ in 0..100 {
-        if db.user(trainer).await.unwrap().blocked {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("the trainer who blocked the bot was not flagged");
+    assert!(app.db.user(trainer).await.unwrap().blocked, "the trainer who blocked the bot is flagged");
+    assert_eq!(app.deliver_all().await, 0, "an unreachable delivery is not retried");
+    let later = app.user(305).sends("/formateur mon panier est vide").await;
+    assert!(later.text.contains("Aucun formateur n'est joignable"), "the only trainer is flagged: {}", later.text);
 }
 
 /// A copy of the shipped FAQ with one more entry, in a temporary directory.

@@ -11,8 +11,9 @@ use std::{
 };
 
 use accelerateur::{
-    clock::{AppClock, ManualClock},
+    clock::{AppClock, Clock as _, ManualClock},
     config::{BotToken, CommonSettings, DatabaseUrl, Settings, TelegramSettings},
+    delivery::DeliveryWorker,
     startup::Application,
     storage::Db,
     telegram_emulator::{ButtonKind, ChatMessage, EmulatedUser, Emulator, EmulatorConfig, NonText, RunningServer},
@@ -88,7 +89,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub settings: Settings,
     _server: RunningServer,
-    running: Option<JoinHandle<()>>,
+    running: Option<JoinHandle<anyhow::Result<()>>>,
+    worker: Option<DeliveryWorker>,
     _database: TestDatabase,
 }
 
@@ -113,6 +115,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     .unwrap();
     common.database = database.url.clone();
     common.faq_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+    // Tests drive the delivery worker by hand (`deliver_all`), with the manual clock.
+    common.delivery.background = false;
     let telegram = TelegramSettings { token: BotToken::new(emulator.token()), api_url: Some(server.api_url()) };
     let mut settings = Settings::with_common(common, telegram);
     configure(&mut settings);
@@ -124,6 +128,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         settings,
         _server: server,
         running: None,
+        worker: None,
         _database: database,
     };
     app.start().await;
@@ -134,7 +139,32 @@ impl TestApp {
     async fn start(&mut self) {
         let clock = AppClock::new(self.clock.clone());
         let app = Application::build(self.settings.clone(), clock).await.expect("the bot starts");
+        self.worker = Some(app.delivery_worker());
         self.running = Some(tokio::spawn(app.run_until_stopped()));
+    }
+
+    /// Runs the delivery worker until nothing is due at the manual clock's time (zero2prod's
+    /// `dispatch_all_pending_emails`); returns how many deliveries it attempted.
+    pub async fn deliver_all(&self) -> usize {
+        let worker = self.worker.as_ref().expect("the bot is running");
+        worker.run_until_empty().await.expect("the delivery worker runs")
+    }
+
+    /// One step of the delivery worker (one batch).
+    pub async fn deliver_one_batch(&self) {
+        let worker = self.worker.as_ref().expect("the bot is running");
+        worker.try_execute_batch().await.expect("the delivery worker runs");
+    }
+
+    /// A handle on the delivery worker; clones claim independently, as replicas would.
+    pub fn delivery_worker(&self) -> DeliveryWorker {
+        self.worker.clone().expect("the bot is running")
+    }
+
+    /// Moves the manual clock forward.
+    pub fn advance(&self, seconds: i64) {
+        let now = self.clock.now();
+        self.clock.set(now + jiff::SignedDuration::from_secs(seconds));
     }
 
     /// Stops the bot abruptly (as a crash or a redeploy would) and starts a new instance on the same database.

@@ -2,8 +2,11 @@
 //! against the Telegram Bot API emulator and a fresh database, SQLite by default, PostgreSQL when
 //! `ACCEL_TEST_POSTGRES` is set (see README), and acts only as Telegram users would.
 
+mod announce;
 mod cli;
+mod crash;
 mod curriculum;
+mod delivery;
 mod faq;
 mod foundation;
 mod hardening;

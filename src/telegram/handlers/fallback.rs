@@ -56,3 +56,9 @@ pub async fn admins_only(tg: Telegram, msg: Message) -> HandlerResult {
     tg.send(msg.chat.id, tr_html!("admins-only"), None).await.checked()?;
     Ok(())
 }
+
+/// A staff button pressed by someone who is not (or no longer) staff.
+pub async fn button_not_allowed(tg: Telegram, query: CallbackQuery) -> HandlerResult {
+    tg.answer_callback(query.id, Some(tr!("not-allowed"))).await;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 //! Button handlers answer the press after their edit, so the spinner stops once the screen is up to date.
 
 pub mod admin;
+pub mod announce;
 pub mod course;
 pub mod fallback;
 pub mod menu;

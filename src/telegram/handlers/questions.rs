@@ -17,7 +17,11 @@ use crate::{
         matcher::{Match, Outcome},
     },
     startup::BotSettings,
-    storage::{Db, DbError, questions::NewQuestion},
+    storage::{
+        Db, DbError,
+        deliveries::{DeliveryKind, Payload},
+        questions::NewQuestion,
+    },
     telegram::{Telegram, keyboards},
     text::Html,
     tr, tr_html,
@@ -181,9 +185,13 @@ pub async fn forward(
         Err(DbError::NotFound) => return super::fallback::expired_button(tg, query).await,
         Err(DbError::Other(error)) => return Err(error),
     };
-    let reached = notify_trainers(&tg, &db, &settings, &clock, &query.from, question_id, &question.text).await?;
+    let reached = notify_trainers(&db, &settings, &clock, &query.from, question_id, &question.text).await?;
     if let Some((chat, message, keyboard)) = pressed_keyboard(&query) {
-        tg.edit_keyboard(chat, message, keyboards::without_forward(keyboard)).await.checked()?;
+        // A second press (a double tap, a re-delivered update) finds the button already gone: nothing to edit.
+        let kept = keyboards::without_forward(keyboard);
+        if &kept != keyboard {
+            tg.edit_keyboard(chat, message, kept).await.checked()?;
+        }
     }
     if let Some((chat, _)) = super::menu::origin(&query) {
         tg.send(chat, forward_confirmation(reached), None).await.checked()?;
@@ -231,17 +239,17 @@ pub async fn to_trainer(
         now: clock.unix(),
     };
     let question_id = db.record_question(question).await?;
-    let reached = notify_trainers(&tg, &db, &settings, &clock, user, question_id, &stored).await?;
+    let reached = notify_trainers(&db, &settings, &clock, user, question_id, &stored).await?;
     tg.send(msg.chat.id, forward_confirmation(reached), None).await.checked()?;
     Ok(())
 }
 
-/// Marks the question as forwarded and, the first time only, sends it to every trainer and admin who can
-/// receive it (they opened the bot and did not block it); all of them also find it in `/sans_reponse`, and staff
-/// who had never opened the bot see it on their first `/start`. Returns whether at least one of them received it
-/// (a question forwarded before counts as received).
+/// Marks the question as forwarded and, the first time only, queues it for every trainer and admin who can
+/// receive it (they opened the bot and did not block it), in one transaction; the delivery worker sends it.
+/// All of them also find it in `/sans_reponse`, and staff who had never opened the bot see it on their first
+/// `/start`. Returns whether at least one reachable trainer exists and the note was queued for them (a question
+/// forwarded before counts as queued).
 async fn notify_trainers(
-    tg: &Telegram,
     db: &Db,
     settings: &BotSettings,
     clock: &AppClock,
@@ -249,16 +257,25 @@ async fn notify_trainers(
     question_id: i64,
     text: &str,
 ) -> anyhow::Result<bool> {
-    if !db.forward_question(question_id, from.id, clock.unix()).await? {
+    // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
+    let mut recipients = Vec::new();
+    for trainer in settings.roles.staff() {
+        if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
+            recipients.push(ChatId::from(trainer));
+        }
+    }
+    let now = clock.unix();
+    let mut tx = db.begin().await?;
+    if !tx.forward_question(question_id, from.id, now).await? {
+        tx.commit().await?;
         return Ok(true);
     }
     let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
-    let mut reached = false;
-    for trainer in settings.roles.staff() {
-        // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
-        if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
-            reached |= tg.send(ChatId::from(trainer), note.clone(), None).await.is_delivered();
-        }
+    let payload = tx.insert_payload(&Payload { text: note.into_string(), button: None }, now).await?;
+    let reached = !recipients.is_empty();
+    for chat in recipients {
+        tx.enqueue(DeliveryKind::TrainerNote, &question_id.to_string(), chat.0, payload, now, now).await?;
     }
+    tx.commit().await?;
     Ok(reached)
 }

@@ -1,0 +1,130 @@
+//! [`DeliveryWorker`]: a step function ([`DeliveryWorker::try_execute_batch`]) and the loop around it
+//! ([`DeliveryWorker::run`]).
+//!
+//! A step claims up to `ACCEL_DELIVERY_BATCH` due deliveries with a lease, sends them (paced, concurrently)
+//! outside any transaction, and records each outcome as soon as it is known. A crash between a send and its
+//! record leaves the row leased; once the lease expires it is sent again, so a crash duplicates at most the
+//! sends of one batch. Tests drive the step by hand ([`DeliveryWorker::run_until_empty`]) with the manual clock.
+
+use std::collections::{BTreeSet, HashMap};
+
+use futures::StreamExt as _;
+use teloxide::types::ChatId;
+use tokio_util::sync::CancellationToken;
+
+use super::{pacer::Pacer, policy, progress};
+use crate::{
+    clock::AppClock,
+    config::DeliverySettings,
+    storage::{
+        Db,
+        deliveries::{ClaimedDelivery, Payload, Transition},
+    },
+    telegram::{SendOutcome, Telegram, keyboards},
+    text::Html,
+};
+
+/// Pause between two looks at an empty queue.
+const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Pause after the database failed.
+const ERROR_PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionOutcome {
+    /// This many deliveries were attempted.
+    TasksCompleted(usize),
+    /// Nothing is due now.
+    EmptyQueue,
+}
+
+/// Sends the outbox. Cheap to clone (the clones share the pacer).
+#[derive(Clone)]
+pub struct DeliveryWorker {
+    db: Db,
+    tg: Telegram,
+    clock: AppClock,
+    settings: DeliverySettings,
+    pacer: Pacer,
+}
+
+impl DeliveryWorker {
+    #[must_use]
+    pub fn new(db: Db, tg: Telegram, clock: AppClock, settings: DeliverySettings) -> Self {
+        let pacer = Pacer::new(settings.rate);
+        Self { db, tg, clock, settings, pacer }
+    }
+
+    /// Claims one batch of due deliveries, sends them and records the outcomes; then updates the progress of
+    /// the announcements it touched.
+    #[tracing::instrument(name = "delivery_batch", skip_all)]
+    pub async fn try_execute_batch(&self) -> anyhow::Result<ExecutionOutcome> {
+        let now = self.clock.unix();
+        let batch =
+            self.db.claim_deliveries(now, now + self.settings.lease_secs, i64::from(self.settings.batch)).await?;
+        if batch.is_empty() {
+            return Ok(ExecutionOutcome::EmptyQueue);
+        }
+        let mut payloads = HashMap::new();
+        for payload_id in batch.iter().map(|delivery| delivery.payload_id).collect::<BTreeSet<_>>() {
+            payloads.insert(payload_id, self.db.payload(payload_id).await?);
+        }
+        futures::stream::iter(&batch)
+            .for_each_concurrent(None, |delivery| self.deliver(delivery, &payloads[&delivery.payload_id]))
+            .await;
+        let announcements: BTreeSet<i64> = batch.iter().filter_map(|delivery| delivery.announcement_id).collect();
+        progress::after_batch(&self.db, &self.tg, self.clock.unix(), &announcements).await;
+        Ok(ExecutionOutcome::TasksCompleted(batch.len()))
+    }
+
+    /// One send, paced, and its outcome recorded.
+    async fn deliver(&self, delivery: &ClaimedDelivery, payload: &Payload) {
+        let transition = match keyboards::link_button(payload.button.as_ref()) {
+            Ok(keyboard) => {
+                self.pacer.until_ready().await;
+                let text = Html::staff_markup(payload.text.clone());
+                let outcome = self.tg.send_once(ChatId(delivery.chat_id), text, keyboard).await;
+                if matches!(outcome, SendOutcome::RetryAfter(_)) {
+                    self.pacer.slow_down();
+                }
+                let now = self.clock.unix();
+                policy::transition(&outcome, delivery.attempts, self.settings.max_attempts, now, rand::random::<f64>())
+            }
+            Err(error) => Transition::Failed(error),
+        };
+        if let Err(error) = self.db.record_delivery(delivery.id, &transition, self.clock.unix()).await {
+            // The lease will expire and the delivery be tried again: a possible duplicate, never a loss.
+            tracing::error!(delivery_id = delivery.id, error = ?error, "cannot record a delivery outcome");
+        }
+    }
+
+    /// Runs batches until nothing is due (tests, like zero2prod's `dispatch_all_pending_emails`); returns how
+    /// many deliveries were attempted.
+    pub async fn run_until_empty(&self) -> anyhow::Result<usize> {
+        let mut attempted = 0;
+        while let ExecutionOutcome::TasksCompleted(n) = self.try_execute_batch().await? {
+            attempted += n;
+        }
+        Ok(attempted)
+    }
+
+    /// The background loop: a batch after another while there is work, a look every second otherwise. Stops
+    /// between batches once `stop` is cancelled.
+    pub async fn run(self, stop: CancellationToken) -> anyhow::Result<()> {
+        while !stop.is_cancelled() {
+            let pause = match self.try_execute_batch().await {
+                Ok(ExecutionOutcome::TasksCompleted(_)) => continue,
+                Ok(ExecutionOutcome::EmptyQueue) => IDLE_POLL,
+                Err(error) => {
+                    tracing::error!(error.cause_chain = ?error, "delivery batch failed");
+                    ERROR_PAUSE
+                }
+            };
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+        Ok(())
+    }
+}
