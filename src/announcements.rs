@@ -32,10 +32,10 @@ pub fn parse_send_time(raw: &str, tz: &TimeZone, now: Timestamp) -> Option<Times
     (at > now).then_some(at)
 }
 
-/// « vendredi 4 décembre à 9 h », in `tz`: the one French date style (`webinar::french_date`).
+/// « vendredi 4 décembre à 9 h », in `tz`: the one French date style (`french::day_and_time`).
 #[must_use]
 pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
-    crate::webinar::french_date(&at.to_zoned(tz.clone()))
+    crate::french::day_and_time(&at.to_zoned(tz.clone()))
 }
 
 /// An example the trainer can copy: tomorrow at 09:00, in the first accepted format.
@@ -92,6 +92,6 @@ mod tests {
         let example = example_time(&paris(), now);
         assert_eq!(example, "04/12/2026 09:00");
         let at = parse_send_time(&example, &paris(), now).unwrap();
-        assert_eq!(local_time(at, &paris()), "vendredi 4 décembre à 9 h");
+        assert_eq!(local_time(at, &paris()), "vendredi 4 décembre à 9\u{a0}h");
     }
 }

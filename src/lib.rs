@@ -23,6 +23,8 @@ pub mod curriculum;
 pub mod delivery;
 /// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
 pub mod faq;
+/// Dates and times the French way (« mardi 1er décembre à 10 h »).
+pub mod french;
 /// Properties checked by the fuzz targets (`tests/fuzz/`) and by the replay of their seed corpus.
 pub mod fuzz_checks;
 /// French messages from Fluent files.

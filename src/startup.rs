@@ -17,7 +17,7 @@ use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
     clock::AppClock,
-    config::{CommonSettings, DeliverySettings, RoleSettings, Settings},
+    config::{CommonSettings, DEFAULT_COURSE_URL, DeliverySettings, RoleSettings, Settings},
     content::LiveContent,
     delivery::DeliveryWorker,
     storage::{Db, users::Role},
@@ -43,6 +43,12 @@ impl Application {
     /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the parts.
     pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
         crate::telemetry::hide_all(&settings.secrets());
+        if settings.common.course_url.as_str() == DEFAULT_COURSE_URL {
+            tracing::warn!(
+                course_url = DEFAULT_COURSE_URL,
+                "ACCEL_COURSE_URL is not set: module buttons point to a placeholder domain; set it to your course platform"
+            );
+        }
         let dir = &settings.common.faq_dir;
         let content = LiveContent::load(dir).map_err(|errors| {
             let first = errors.0.first().map(ToString::to_string).unwrap_or_default();
@@ -69,7 +75,10 @@ impl Application {
         let limits = Limits { messages_per_sec_overall: delivery.reply_rate(), ..Limits::default() };
         let bot: Tg = bot.throttle(limits);
         let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
-        tracing::info!(username = me.username(), "connected to Telegram");
+        match &settings.telegram.api_url {
+            Some(url) => tracing::info!(username = me.username(), api = %url, "connected to the Bot API"),
+            None => tracing::info!(username = me.username(), "connected to Telegram"),
+        }
 
         let staff = configured_staff(&settings.common.roles);
         if let Err(error) = commands::register(&bot, &staff).await {

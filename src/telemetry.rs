@@ -1,5 +1,5 @@
-//! Logging: one tracing subscriber, filtered by `RUST_LOG` (default `info`), written to stderr, with every
-//! registered secret scrubbed from every line.
+//! Logging: one tracing subscriber, filtered by `RUST_LOG` (default `info`), written to stderr (in colour only when
+//! stderr is a terminal: a log file or a pipe gets plain text), with every registered secret scrubbed from every line.
 //!
 //! Secrets (the bot token, the database password) are registered with [`hide`] as soon as the settings are read.
 //! Whatever prints later — a log line carrying a Telegram error that echoes the request path, a start-up error with

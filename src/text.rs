@@ -62,11 +62,25 @@ impl Html {
         self.0
     }
 
-    /// Appends another piece of HTML.
+    /// A message made of several parts (a Fluent message, a list, a footer…), each its own paragraph.
+    ///
+    /// This is the one way parts of a message are put together. Fluent drops the blank lines that end a
+    /// message, so a part can never carry its own separator: the separator is added here, one blank line
+    /// between non-empty parts, whatever newlines the parts start or end with.
     #[must_use]
-    pub fn push(mut self, other: &Html) -> Self {
-        self.0.push_str(&other.0);
-        self
+    pub fn paragraphs(parts: impl IntoIterator<Item = Html>) -> Self {
+        let parts: Vec<String> = parts
+            .into_iter()
+            .map(|part| part.0.trim_matches('\n').to_owned())
+            .filter(|part| !part.trim().is_empty())
+            .collect();
+        Self(parts.join("\n\n"))
+    }
+
+    /// One part per line (a list), with no blank line between them.
+    #[must_use]
+    pub fn lines(parts: impl IntoIterator<Item = Html>) -> Self {
+        Self::join(parts, "\n")
     }
 
     /// Joins pieces with a separator that is itself HTML.
@@ -286,7 +300,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_what_telegram_shows() {
-        let html = Html::bold("a < b & c").push(&Html::escape(" \"d\""));
+        let html = Html::join([Html::bold("a < b & c"), Html::escape("\"d\"")], " ");
         assert_eq!(html.plain_text(), "a < b & c \"d\"");
     }
 
@@ -336,6 +350,17 @@ mod tests {
             assert!(part.as_str().starts_with("<pre>"), "{}", part.as_str());
             assert!(part.as_str().ends_with("</pre>"), "{}", part.as_str());
         }
+    }
+
+    #[test]
+    fn paragraphs_are_separated_by_one_blank_line_whatever_the_parts_end_with() {
+        let parts = [
+            Html::escape("Titre"),
+            Html::escape("\nCorps\n\n"),
+            Html::escape(""),
+            Html::lines([Html::escape("• a"), Html::escape("• b")]),
+        ];
+        assert_eq!(Html::paragraphs(parts).as_str(), "Titre\n\nCorps\n\n• a\n• b");
     }
 
     #[test]

@@ -22,53 +22,16 @@ pub fn next_session(now: Timestamp, tz: &TimeZone) -> Zoned {
     }
 }
 
-/// "lundi 23 novembre à 10 h", "lundi 1er février à 10 h 30": French style (Fluent `webinar-date`).
+/// « lundi 23 novembre à 10 h ».
 #[must_use]
 pub fn french_date(start: &Zoned) -> String {
-    let weekday = match start.weekday() {
-        Weekday::Monday => crate::tr!("weekday-monday"),
-        Weekday::Tuesday => crate::tr!("weekday-tuesday"),
-        Weekday::Wednesday => crate::tr!("weekday-wednesday"),
-        Weekday::Thursday => crate::tr!("weekday-thursday"),
-        Weekday::Friday => crate::tr!("weekday-friday"),
-        Weekday::Saturday => crate::tr!("weekday-saturday"),
-        Weekday::Sunday => crate::tr!("weekday-sunday"),
-    };
-    let month = month_name(start.month());
-    let hour = i64::from(start.hour());
-    let time = match start.minute() {
-        0 => crate::tr!("time-hour", hour = hour),
-        minute => crate::tr!("time-hour-minute", hour = hour, minute = format!("{minute:02}")),
-    };
-    crate::tr!("webinar-date", weekday = weekday, day = i64::from(start.day()), month = month, time = time)
+    crate::french::day_and_time(start)
 }
 
-/// "3 décembre 2026", "1er mars 2027": a day in French style (Fluent `date-long`), for review dates.
+/// « 3 décembre 2026 », « 1er mars 2027 »: a day in French style, for review dates.
 #[must_use]
 pub fn french_day(date: jiff::civil::Date) -> String {
-    crate::tr!(
-        "date-long",
-        day = i64::from(date.day()),
-        month = month_name(date.month()),
-        year = date.year().to_string()
-    )
-}
-
-fn month_name(month: i8) -> String {
-    match month {
-        1 => crate::tr!("month-1"),
-        2 => crate::tr!("month-2"),
-        3 => crate::tr!("month-3"),
-        4 => crate::tr!("month-4"),
-        5 => crate::tr!("month-5"),
-        6 => crate::tr!("month-6"),
-        7 => crate::tr!("month-7"),
-        8 => crate::tr!("month-8"),
-        9 => crate::tr!("month-9"),
-        10 => crate::tr!("month-10"),
-        11 => crate::tr!("month-11"),
-        _ => crate::tr!("month-12"),
-    }
+    crate::french::date(date)
 }
 
 #[cfg(test)]
@@ -87,15 +50,15 @@ mod tests {
     fn a_saturday_leads_to_monday_ten_oclock() {
         let next = next_session(at("2026-11-21T12:00:00Z"), &paris());
         assert_eq!(next.to_string(), "2026-11-23T10:00:00+01:00[Europe/Paris]");
-        assert_eq!(french_date(&next), "lundi 23 novembre à 10 h");
+        assert_eq!(french_date(&next), "lundi 23 novembre à 10\u{a0}h");
     }
 
     #[test]
     fn the_first_of_the_month_is_written_1er_and_minutes_follow_the_hour() {
         let next = next_session(at("2027-01-30T12:00:00Z"), &paris());
-        assert_eq!(french_date(&next), "lundi 1er février à 10 h");
+        assert_eq!(french_date(&next), "lundi 1er février à 10\u{a0}h");
         let half_past = jiff::civil::date(2027, 3, 2).at(9, 5, 0, 0).to_zoned(paris()).unwrap();
-        assert_eq!(french_date(&half_past), "mardi 2 mars à 9 h 05");
+        assert_eq!(french_date(&half_past), "mardi 2 mars à 9\u{a0}h\u{a0}05");
         assert_eq!(french_day(jiff::civil::date(2026, 12, 3)), "3 décembre 2026");
         assert_eq!(french_day(jiff::civil::date(2027, 3, 1)), "1er mars 2027");
     }

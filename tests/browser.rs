@@ -4,9 +4,11 @@
 //! (the message is edited in place), ask a question, press a suggestion and rate the answer, browse the curriculum
 //! to a module card and mark it seen; then check what must never break (no raw HTML injected, empty input
 //! ignored, unread badges, a staff command from the "/" menu, the non-text reply, no horizontal scrolling). The
-//! screenshot taken on the way, `tests/screenshots/sandbox.png`, is shown in the README.
+//! screenshot taken on the way goes to `target/sandbox.png`; `ACCEL_UPDATE_SCREENSHOT=1` also copies it to
+//! `tests/screenshots/sandbox.png`, the README's image, which therefore changes only on purpose.
 //!
-//! Needs `/usr/bin/chromedriver` and `/usr/bin/chromium` (Debian: `apt-get install -y chromium chromium-driver`).
+//! Needs `/usr/bin/chromedriver`, `/usr/bin/chromium` and an emoji font (Debian: `apt-get install -y chromium
+//! chromium-driver fonts-noto-color-emoji`).
 //! Without them the test prints a note and passes, unless `CI` is set: in CI it must run.
 
 use std::{
@@ -34,6 +36,16 @@ const BOT: &str = ".msg.bot[data-message-id]";
 const USER: &str = ".msg.user[data-message-id]";
 const LAST_BOT: &str = "[...document.querySelectorAll('.msg.bot[data-message-id] .body')].at(-1)";
 const LAST_MESSAGE: &str = "[...document.querySelectorAll('.msg.bot[data-message-id]')].at(-1)";
+/// How many clearly coloured pixels the emoji 📈 leaves on a canvas when drawn in black with a bot message's font.
+const EMOJI_PIXELS: &str = "const canvas = document.createElement('canvas'); canvas.width = canvas.height = 48; \
+    const ctx = canvas.getContext('2d'); \
+    ctx.font = '32px ' + getComputedStyle(document.querySelector('.msg.bot .body')).fontFamily; \
+    ctx.fillStyle = '#000'; ctx.fillText('📈', 4, 38); \
+    const d = ctx.getImageData(0, 0, 48, 48).data; let n = 0; \
+    for (let i = 0; i < d.length; i += 4) { \
+      if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n++; \
+    } \
+    return n;";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_tries_the_bot_in_a_phone_sized_browser() {
@@ -82,6 +94,13 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     let roles = page.eval("return [...document.querySelectorAll('.identity .role')].map(n => n.textContent)").await?;
     let roles = roles.to_string();
     ensure!(roles.contains("boulangère") && roles.contains("formatrice") && roles.contains("admin"), "roles: {roles}");
+    let all_visible = page
+        .eval(
+            "return [...document.querySelectorAll('.identity')].every(n => { \
+             const r = n.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth; })",
+        )
+        .await?;
+    ensure!(all_visible == json!(true), "the five identities must all be on screen at {WIDTH} px");
     page.click(".identity[data-user-id='1001']").await?;
     page.wait_for(
         "Camille selected",
@@ -143,7 +162,20 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     )
     .await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    page.screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/sandbox.png")).await?;
+    // Emoji are drawn in colour with the messages' own font (no empty boxes in the screenshot): an emoji painted
+    // in black on a canvas comes out coloured only from a colour emoji font.
+    let coloured = page.eval(EMOJI_PIXELS).await?;
+    ensure!(
+        coloured.as_u64().is_some_and(|n| n > 50),
+        "emoji render as boxes (install fonts-noto-color-emoji): {coloured}"
+    );
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sandbox.png");
+    page.screenshot(&target).await?;
+    if std::env::var_os("ACCEL_UPDATE_SCREENSHOT").is_some() {
+        // The README's image changes only on purpose.
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/sandbox.png");
+        std::fs::copy(&target, &readme).map_err(|e| format!("cannot copy to {}: {e}", readme.display()))?;
+    }
 
     // Raw text is never injected as HTML: what a user types shows literally.
     page.click(".identity[data-user-id='1003']").await?;
@@ -173,10 +205,20 @@ async fn story(page: &Browser, sandbox: &RunningSandbox) -> Result<(), String> {
     page.click(".identity[data-user-id='1002']").await?;
     page.wait_for("badge cleared", "!document.querySelector('.identity[data-user-id=\"1002\"] .badge')").await?;
 
+    // A link written in an answer is clickable, and opens in a new tab.
+    page.type_and_enter("cmt choisir un nom de domaine pr mon site ?").await?;
+    page.wait_for(
+        "a link in the answer",
+        "!!document.querySelector('.msg.bot .body a[href^=\"https://data.inpi.fr\"]')",
+    )
+    .await?;
+
     // The trainer finds the staff commands in the "/" menu, and may use them.
     page.click(".identity[data-user-id='9002']").await?;
     page.click("#open-commands").await?;
     page.wait_for("the command menu", "!document.querySelector('#commands').hidden").await?;
+    let first = page.eval("return document.querySelector('#commands [data-command]').dataset.command").await?;
+    ensure!(first == json!("stats"), "the trainer's own commands come first in the \"/\" menu: {first}");
     page.click("#commands [data-command=stats]").await?;
     page.wait_for("the stats", &format!("document.querySelectorAll('{BOT}').length > 0")).await?;
     let reply = page.eval(&format!("return {LAST_BOT}.textContent")).await?;

@@ -52,10 +52,16 @@ fn calibration_prints_the_chosen_thresholds() {
     assert!(c.wrong <= 3.0);
 }
 
+/// The held-out development set, kept beside the repository (`../shared/eval/`) so that content writers never
+/// see it. Absent on a lone clone: the dev-set checks are skipped there, but never in CI (`CI` set).
+fn dev_set() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv")
+}
+
 fn dev_report() -> Option<(accelerateur::faq::EvalReport, String)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev-questions.tsv");
-    let path = if path.exists() { path } else { PathBuf::from("/work/shared/eval/dev-questions.tsv") };
+    let path = dev_set();
     if !path.exists() {
+        assert!(std::env::var_os("CI").is_none(), "{} is missing: CI must evaluate the dev set", path.display());
         println!("note: {} absent, dev-set evaluation skipped", path.display());
         return None;
     }

@@ -5,85 +5,79 @@ start-greeting =
 
     Bienvenue dans <b>Accélérateur</b>, le programme gratuit qui accompagne les commerçants, artisans et producteurs dans la vente en ligne.
 
-    Posez-moi vos questions comme elles vous viennent, suivez le parcours de formation en vidéo et ne manquez pas le webinaire en direct, chaque jour de semaine à 10 h.
+    Posez-moi vos questions comme elles vous viennent, suivez le parcours de formation en vidéo et ne manquez pas le webinaire en direct, chaque jour de semaine à 10 h.
 
-    Que voulez-vous faire ?
-menu-title = Que voulez-vous faire ?
+    Que voulez-vous faire ?
+menu-title = Que voulez-vous faire ?
 menu-ask = ❓ Poser une question
 menu-course = 🎓 Parcours de formation
 menu-webinars = 📅 Webinaires
 menu-reminders = 🔔 Mes rappels
 menu-help = ℹ️ Aide
 menu-back = ⬅️ Menu principal
-menu-resume = ▶️ Reprendre : { $title }
+menu-resume = ▶️ Reprendre : { $title }
 
 help-text =
     <b>Ce que je sais faire</b>
 
-    ❓ <b>Répondre à vos questions</b> sur la vente en ligne : écrivez simplement votre question, même en abrégé (« cmt ouvrir une boutique en ligne », « frais de port offerts ? »). Si je ne connais pas la réponse, je vous propose de la transmettre à un formateur.
-    🎓 <b>Le parcours de formation</b> : 7 chapitres de vidéos courtes, de la préparation aux premières ventes. /parcours
-    📈 <b>Votre progression</b> : les modules vus et le prochain à regarder. /progression
-    📅 <b>Les webinaires</b> en direct, chaque jour de semaine à 10 h (heure de Paris). /webinaires
-    📨 <b>Écrire à un formateur</b> : /formateur suivi de votre message.
+    ❓ <b>Répondre à vos questions</b> sur la vente en ligne : écrivez simplement votre question, même en abrégé (« cmt ouvrir une boutique en ligne », « frais de port offerts ? »). Si je ne connais pas la réponse, je vous propose de la transmettre à un formateur.
+    🎓 <b>Le parcours de formation</b> : 7 chapitres de vidéos courtes, de la préparation aux premières ventes. /parcours
+    📈 <b>Votre progression</b> : les modules vus et le prochain à regarder. /progression
+    📅 <b>Les webinaires</b> en direct, chaque jour de semaine à 10 h (heure de Paris). /webinaires
+    📨 <b>Écrire à un formateur</b> : /formateur suivi de votre message.
 
-    🔒 <b>Vos données</b> : /mes_donnees pour les voir, /supprimer_mes_donnees pour tout effacer.
+    🔒 <b>Vos données</b> : /mes_donnees pour les voir, /supprimer_mes_donnees pour tout effacer.
 
-    Commandes : /start pour le menu, /aide pour revoir ce message.
+    Commandes : /start pour le menu, /aide pour revoir ce message.
 
 ask-prompt =
     ❓ <b>Posez votre question</b>
 
-    Écrivez-la simplement dans la conversation, comme vous la diriez à un formateur. Par exemple :
-    • « comment choisir un transporteur ? »
-    • « faut-il un SIRET pour vendre sur internet ? »
-    • « cb coûte de vendre sur Amazon ? »
+    Écrivez-la simplement dans la conversation, comme vous la diriez à un formateur. Par exemple :
+    • « comment choisir un transporteur ? »
+    • « faut-il un SIRET pour vendre sur internet ? »
+    • « cb coûte de vendre sur Amazon ? »
 
 webinars-text =
     📅 <b>Webinaires en direct</b>
 
-    Un webinaire a lieu chaque jour de semaine à 10 h (heure de Paris) : un formateur présente un thème et répond à vos questions en direct.
+    Un webinaire a lieu chaque jour de semaine à 10 h (heure de Paris) : un formateur présente un thème et répond à vos questions en direct.
 
-    Prochaine séance : <b>{ $next_session }</b>.
+    Prochaine séance : <b>{ $next_session }</b>.
 
-webinars-join-below = Pour la rejoindre, appuyez sur le bouton ci-dessous quelques minutes avant 10 h : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
-webinars-join-later = Le lien de connexion est publié ici par l'équipe avant chaque séance : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
+webinars-join-below = Pour la rejoindre, appuyez sur le bouton ci-dessous quelques minutes avant 10 h : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
+webinars-join-later = Le lien de connexion est publié ici par l'équipe avant chaque séance : pas besoin de caméra ni de micro, vos questions se posent dans le chat.
 webinar-join = ▶️ Rejoindre le webinaire
-# Dates in French style, "1er" for the first of the month (src/webinar.rs formats them all).
-webinar-date = { $weekday } { $day ->
-        [1] 1er
-       *[other] { $day }
-    } { $month } à { $time }
 date-long = { $day ->
         [1] 1er
        *[other] { $day }
     } { $month } { $year }
-time-hour = { $hour } h
-time-hour-minute = { $hour } h { $minute }
 
 reminders-soon =
     🔔 <b>Mes rappels</b>
 
-    Les rappels avant chaque webinaire arrivent très bientôt dans le bot. En attendant, le webinaire a lieu chaque jour de semaine à 10 h (heure de Paris).
+    Les rappels avant chaque webinaire arrivent très bientôt dans le bot. En attendant, le webinaire a lieu chaque jour de semaine à 10 h (heure de Paris).
 
 unknown-command =
     Je ne connais pas cette commande 🤔
 
     Écrivez votre question en toutes lettres, ou utilisez /start pour le menu et /aide pour l'aide.
 unknown-command-closest =
-    Je ne connais pas cette commande 🤔 Vouliez-vous dire { $command } ?
+    Je ne connais pas cette commande 🤔 Vouliez-vous dire { $command } ?
 
     Vous pouvez aussi écrire votre question en toutes lettres, ou utiliser /start pour le menu.
 non-text =
     Je ne sais lire que les messages écrits 🙂
 
     Écrivez votre question en quelques mots, ou utilisez /start pour afficher le menu.
-menu-expired = Ce menu a expiré : voici le menu à jour.
+menu-expired = Ce menu a expiré : voici le menu à jour.
 technical-problem =
-    Désolé, un problème technique m'empêche de répondre pour l'instant. Réessayez dans quelques minutes.
+    Pardon, un problème technique m'empêche de répondre pour l'instant. Réessayez dans quelques minutes.
 private-only =
-    Je réponds seulement en conversation privée, pour que vos questions restent entre nous : { $link }
-technical-problem-short = Désolé, un problème technique : réessayez dans quelques minutes.
+    Je réponds seulement en conversation privée, pour que vos questions restent entre nous : { $link }
+technical-problem-short = Pardon, un problème technique : réessayez dans quelques minutes.
 not-allowed = Cette commande est réservée à l'équipe du programme.
+admins-only = Cette commande est réservée aux administrateurs du bot.
 
 ## Descriptions des commandes (menu « / » de Telegram)
 
@@ -101,8 +95,19 @@ cmd-sans-reponse = Questions restées sans réponse (équipe)
 cmd-fiche = Une fiche de la FAQ avec ses sources et sa date de relecture (équipe)
 cmd-recharger-faq = Recharger la FAQ et le parcours (admin)
 
-## Dates en français
+## Dates et heures en français (src/french.rs) : « mardi 1er décembre à 10 h »
 
+french-day = { $weekday } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month }
+french-day-year = { $weekday } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } { $year }
+french-time = { $hour } h
+french-time-minutes = { $hour } h { $minutes }
+french-day-time = { $day } à { $time }
 weekday-monday = lundi
 weekday-tuesday = mardi
 weekday-wednesday = mercredi
@@ -128,18 +133,18 @@ month-12 = décembre
 staff-stats =
     📊 <b>Statistiques</b>
 
-    Utilisateurs : { $users } (dont { $reachable } { $reachable ->
+    Utilisateurs : { $users } (dont { $reachable } { $reachable ->
         [one] joignable
        *[other] joignables
     })
-    Questions répondues : { $answered }
-    Suggestions proposées : { $suggested }
-    Sans réponse : { $unanswered } (dont { $forwarded } { $forwarded ->
-        [one] transmise
-       *[other] transmises
-    } à un formateur)
-    Messages de politesse : { $smalltalk }
-    Avis : 👍 { $helpful } · 👎 { $not_helpful }
+
+    Questions posées : { $questions }
+    • répondues : { $answered }
+    • suggestions proposées : { $suggested }
+    • sans réponse : { $unanswered }
+    Transmises à un formateur : { $forwarded } (après 👎, sans réponse ou par /formateur)
+    Messages de politesse : { $smalltalk }
+    Avis sur les réponses : 👍 { $helpful } · 👎 { $not_helpful }
 staff-unanswered-title =
     📨 <b>Dernières questions sans réponse</b> ({ $count })
 
@@ -151,36 +156,49 @@ review-card =
     <b>{ $question }</b>
 
     { $answer }
-review-sources = <b>Sources</b> :
-review-no-sources = <b>Sources</b> : aucune
+review-sources = <b>Sources</b> :
+review-no-sources = <b>Sources</b> : aucune
 review-date = Relue le { $date }.
-review-date-stale = ⚠️ Relue le { $date }, il y a plus de 12 mois : à relire (faq/REVIEW.md).
-review-never = ⚠️ Jamais relue : ajoutez la date de relecture (reviewed) à la fiche.
-review-unsourced = ⚠️ La réponse énonce un fait vérifiable (« { $fragment } ») sans aucune source.
+review-date-stale = ⚠️ Relue le { $date }, il y a plus de 12 mois : à relire (faq/REVIEW.md).
+review-never = ⚠️ Jamais relue : ajoutez la date de relecture (reviewed) à la fiche.
+review-unsourced = ⚠️ La réponse énonce un fait vérifiable (« { $fragment } ») sans aucune source.
 review-usage = Tapez /fiche suivi de l'identifiant d'une fiche (par exemple /fiche tva-en-ligne) ou d'une question.
 
 ## Données personnelles
 
 privacy-nothing = Je n'ai aucune donnée enregistrée à votre sujet.
-privacy-export-intro =
+privacy-summary =
     🔒 <b>Vos données</b>
 
-    Voici tout ce que le bot conserve sur vous : votre identifiant Telegram, votre prénom, vos dates de première et dernière visite, votre choix de rappels, { $modules ->
+    Voici tout ce que le bot conserve sur vous :
+    • identifiant Telegram : { $telegram_id }
+    • prénom : { $first_name }
+    • première visite : { $first_seen }
+    • dernière visite : { $last_seen }
+    • rappels des webinaires : { $reminders ->
+        [yes] activés
+       *[no] désactivés
+    }
+    • { $modules ->
         [0] aucun module vu
         [one] { $modules } module vu
        *[other] { $modules } modules vus
-    } et { $questions ->
+    }
+    • { $questions ->
         [0] aucune question posée
         [one] { $questions } question posée, avec la réponse donnée
-       *[other] { $questions } questions posées, avec la réponse donnée
-    }. Rien d'autre : ni numéro de téléphone, ni e-mail.
+       *[other] { $questions } questions posées, avec les réponses données
+    }
 
-    Copiez le texte ci-dessous pour le conserver. Pour tout effacer : /supprimer_mes_donnees
+    Rien d'autre : ni numéro de téléphone, ni e-mail. Le fichier joint contient tout, en détail (format JSON).
+
+    Pour tout effacer : /supprimer_mes_donnees
+privacy-file-caption = Toutes vos données enregistrées par le bot Accélérateur (JSON)
 privacy-erase-question =
-    🗑️ <b>Effacer toutes vos données ?</b>
+    🗑️ <b>Effacer toutes vos données ?</b>
 
     Votre prénom, votre progression dans le parcours, vos questions et vos préférences seront supprimés définitivement. Vous pourrez revenir quand vous voulez avec /start, en repartant de zéro.
 privacy-erase-confirm = 🗑️ Oui, tout effacer
 privacy-erase-cancel = Non, garder mes données
-privacy-erased = ✅ Toutes vos données ont été effacées. Merci d'avoir suivi le programme ! Pour revenir un jour : /start
+privacy-erased = ✅ Toutes vos données ont été effacées. Merci d'avoir suivi le programme ! Pour revenir un jour : /start
 privacy-erase-cancelled = 👍 Rien n'a été effacé.

@@ -21,31 +21,225 @@ pub const MAX_ID_LEN: usize = 40;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentError {
     pub file: PathBuf,
-    /// The item concerned, already formatted: `entry "creer-site"`, `module "boutique-x"`.
-    pub item: Option<String>,
-    /// An English sentence.
-    pub message: String,
+    /// The item concerned, if any.
+    pub item: Option<Item>,
+    pub problem: Problem,
+}
+
+/// What a content problem is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Entry(String),
+    Module(String),
+    Chapter(String),
+}
+
+/// A content problem, typed: English for the command line ([`fmt::Display`]), French for admins in the bot
+/// ([`ContentError::french`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    CannotRead {
+        error: String,
+    },
+    Toml {
+        at: Option<(usize, usize)>,
+        detail: String,
+    },
+    ChapterMissing,
+    UnknownChapterId,
+    ChapterModuleCount {
+        count: usize,
+    },
+    InvalidId {
+        chars: Option<usize>,
+    },
+    DuplicateModuleId,
+    UnknownChapter {
+        chapter: String,
+    },
+    ChapterMismatch {
+        chapter: String,
+        expected: String,
+    },
+    InvalidPath {
+        path: String,
+    },
+    QuestionEmpty,
+    QuestionTooLong {
+        chars: usize,
+        max: usize,
+    },
+    TooFewVariants {
+        count: usize,
+        min: usize,
+    },
+    AnswerEmpty,
+    AnswerTooLong {
+        chars: usize,
+        max: usize,
+    },
+    MessageTooLong {
+        units: usize,
+        max: usize,
+    },
+    UnknownModule {
+        module: String,
+    },
+    TooManyModules {
+        count: usize,
+    },
+    InvalidLink {
+        link: String,
+    },
+    DuplicateEntryId {
+        first: PathBuf,
+    },
+    MandatoryMissing,
+    MandatoryElsewhere {
+        chapter: String,
+    },
+    InvalidSource {
+        source: String,
+    },
+    /// A review warning: the answer states a fact (`kind`, in English: "an amount") and the entry has no sources.
+    UnsourcedFact {
+        kind: String,
+        fragment: String,
+    },
+    NoReviewDate,
+    ReviewInFuture {
+        date: String,
+    },
+    ReviewStale {
+        date: String,
+        months: i32,
+    },
 }
 
 impl ContentError {
     #[must_use]
-    pub fn new(file: &Path, item: Option<String>, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), item, message: message.into() }
+    pub fn new(file: &Path, item: Option<Item>, problem: Problem) -> Self {
+        Self { file: file.to_owned(), item, problem }
     }
 
     /// A TOML syntax or shape error, located by line and column.
     #[must_use]
     pub fn toml(file: &Path, text: &str, error: &toml::de::Error) -> Self {
-        let message = match error.span() {
-            Some(span) => {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-                format!("TOML error at line {line}, column {column}: {}", error.message())
+        let at = error.span().map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+            (line, column)
+        });
+        Self::new(file, None, Problem::Toml { at, detail: error.message().to_owned() })
+    }
+
+    /// The problem in French, for admins reloading content from the bot (file names and ids as they are).
+    #[must_use]
+    pub fn french(&self) -> String {
+        use crate::tr;
+        let problem = match &self.problem {
+            Problem::CannotRead { .. } => tr!("content-cannot-read"),
+            Problem::Toml { at: Some((line, column)), .. } => tr!("content-toml-at", line = *line, column = *column),
+            Problem::Toml { at: None, .. } => tr!("content-toml"),
+            Problem::ChapterMissing => tr!("content-chapter-missing"),
+            Problem::UnknownChapterId => tr!("content-unknown-chapter-id", expected = CHAPTER_IDS.join(", ")),
+            Problem::ChapterModuleCount { count } => tr!("content-chapter-module-count", count = *count),
+            Problem::InvalidId { .. } => tr!("content-invalid-id", max = MAX_ID_LEN),
+            Problem::DuplicateModuleId => tr!("content-duplicate-module"),
+            Problem::UnknownChapter { chapter } => tr!("content-unknown-chapter", chapter = chapter),
+            Problem::ChapterMismatch { chapter, expected } => {
+                tr!("content-chapter-mismatch", chapter = chapter, expected = expected)
             }
-            None => format!("TOML error: {}", error.message()),
+            Problem::InvalidPath { path } => tr!("content-invalid-path", path = path),
+            Problem::QuestionEmpty => tr!("content-question-empty"),
+            Problem::QuestionTooLong { chars, max } => tr!("content-question-too-long", chars = *chars, max = *max),
+            Problem::TooFewVariants { count, min } => tr!("content-too-few-variants", count = *count, min = *min),
+            Problem::AnswerEmpty => tr!("content-answer-empty"),
+            Problem::AnswerTooLong { chars, max } => tr!("content-answer-too-long", chars = *chars, max = *max),
+            Problem::MessageTooLong { units, max } => tr!("content-message-too-long", units = *units, max = *max),
+            Problem::UnknownModule { module } => tr!("content-unknown-module", module = module),
+            Problem::TooManyModules { count } => tr!("content-too-many-modules", count = *count),
+            Problem::InvalidLink { link } => tr!("content-invalid-link", link = link),
+            Problem::DuplicateEntryId { first } => {
+                tr!("content-duplicate-entry", first = first.display().to_string())
+            }
+            Problem::MandatoryMissing => tr!("content-mandatory-missing"),
+            Problem::MandatoryElsewhere { chapter } => tr!("content-mandatory-elsewhere", chapter = chapter),
+            Problem::InvalidSource { source } => tr!("content-invalid-source", source = source),
+            Problem::UnsourcedFact { fragment, .. } => tr!("content-unsourced-fact", fragment = fragment),
+            Problem::NoReviewDate => tr!("content-no-review-date"),
+            Problem::ReviewInFuture { date } => tr!("content-review-in-future", date = date),
+            Problem::ReviewStale { date, months } => tr!("content-review-stale", date = date, months = *months),
         };
-        Self::new(file, None, message)
+        let file = self.file.display().to_string();
+        match &self.item {
+            None => tr!("content-problem", file = file, problem = problem),
+            Some(item) => {
+                let item = match item {
+                    Item::Entry(id) => tr!("content-item-entry", id = id),
+                    Item::Module(id) => tr!("content-item-module", id = id),
+                    Item::Chapter(id) => tr!("content-item-chapter", id = id),
+                };
+                tr!("content-problem-item", file = file, item = item, problem = problem)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Entry(id) => write!(f, "entry \"{id}\""),
+            Self::Module(id) => write!(f, "module \"{id}\""),
+            Self::Chapter(id) => write!(f, "chapter \"{id}\""),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CannotRead { error } => write!(f, "cannot read file: {error}"),
+            Self::Toml { at: Some((line, column)), detail } => {
+                write!(f, "TOML error at line {line}, column {column}: {detail}")
+            }
+            Self::Toml { at: None, detail } => write!(f, "TOML error: {detail}"),
+            Self::ChapterMissing => f.write_str("chapter is missing"),
+            Self::UnknownChapterId => write!(f, "unknown chapter id (expected one of {})", CHAPTER_IDS.join(", ")),
+            Self::ChapterModuleCount { count } => write!(f, "chapter has {count} modules (expected 4 to 8)"),
+            Self::InvalidId { chars: Some(chars) } => {
+                write!(f, "id must be [a-z0-9-] and at most {MAX_ID_LEN} characters ({chars} characters)")
+            }
+            Self::InvalidId { chars: None } => write!(f, "id must be [a-z0-9-] and at most {MAX_ID_LEN} characters"),
+            Self::DuplicateModuleId => f.write_str("duplicate module id"),
+            Self::UnknownChapter { chapter } => write!(f, "unknown chapter \"{chapter}\""),
+            Self::ChapterMismatch { chapter, expected } => {
+                write!(f, "chapter \"{chapter}\" does not match the file (expected \"{expected}\")")
+            }
+            Self::InvalidPath { path } => write!(f, "invalid path \"{path}\" (expected [a-z0-9-/], relative)"),
+            Self::QuestionEmpty => f.write_str("question is empty"),
+            Self::QuestionTooLong { chars, max } => write!(f, "question is {chars} characters (max {max})"),
+            Self::TooFewVariants { count, min } => write!(f, "{count} variants (min {min})"),
+            Self::AnswerEmpty => f.write_str("answer is empty"),
+            Self::AnswerTooLong { chars, max } => write!(f, "answer is {chars} characters (max {max})"),
+            Self::MessageTooLong { units, max } => {
+                write!(f, "rendered Telegram message is {units} UTF-16 units (max {max})")
+            }
+            Self::UnknownModule { module } => write!(f, "unknown module \"{module}\""),
+            Self::TooManyModules { count } => write!(f, "{count} modules (max 3)"),
+            Self::InvalidLink { link } => write!(f, "invalid link \"{link}\" in the answer"),
+            Self::DuplicateEntryId { first } => write!(f, "duplicate id (first defined in {})", first.display()),
+            Self::MandatoryMissing => f.write_str("mandatory topic is missing"),
+            Self::MandatoryElsewhere { chapter } => write!(f, "mandatory topic belongs to chapter \"{chapter}\""),
+            Self::InvalidSource { source } => write!(f, "invalid source \"{source}\" (an http or https URL)"),
+            Self::UnsourcedFact { kind, fragment } => {
+                write!(f, "answer states {kind} (\"{fragment}\") but the entry has no sources")
+            }
+            Self::NoReviewDate => f.write_str("no review date (reviewed = YYYY-MM-DD)"),
+            Self::ReviewInFuture { date } => write!(f, "review date {date} is in the future"),
+            Self::ReviewStale { date, months } => write!(f, "last reviewed {date}, more than {months} months ago"),
+        }
     }
 }
 
@@ -55,7 +249,7 @@ impl fmt::Display for ContentError {
         if let Some(item) = &self.item {
             write!(f, "{item}: ")?;
         }
-        f.write_str(&self.message)
+        write!(f, "{}", self.problem)
     }
 }
 
@@ -152,7 +346,7 @@ impl Curriculum {
     pub fn load_checked(path: &Path) -> (Option<Self>, Vec<ContentError>) {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::from_toml_str(path, &text),
-            Err(e) => (None, vec![ContentError::new(path, None, format!("cannot read file: {e}"))]),
+            Err(e) => (None, vec![ContentError::new(path, None, Problem::CannotRead { error: e.to_string() })]),
         }
     }
 
@@ -162,7 +356,7 @@ impl Curriculum {
         match toml::from_str::<Self>(text) {
             Ok(c) => {
                 let errors = c.validate(file);
-                (Some(c), errors)
+                (Some(c.typeset()), errors)
             }
             Err(e) => (None, vec![ContentError::toml(file, text, &e)]),
         }
@@ -172,29 +366,21 @@ impl Curriculum {
     #[must_use]
     pub fn validate(&self, file: &Path) -> Vec<ContentError> {
         let mut errors = Vec::new();
-        let chapter_item = |id: &str| Some(format!("chapter \"{id}\""));
-        let module_item = |id: &str| Some(format!("module \"{id}\""));
+        let chapter_item = |id: &str| Some(Item::Chapter(id.to_owned()));
+        let module_item = |id: &str| Some(Item::Module(id.to_owned()));
         for id in CHAPTER_IDS {
             if self.chapter(id).is_none() {
-                errors.push(ContentError::new(file, chapter_item(id), "chapter is missing"));
+                errors.push(ContentError::new(file, chapter_item(id), Problem::ChapterMissing));
             }
         }
         for chapter in &self.chapters {
             if !CHAPTER_IDS.contains(&chapter.id.as_str()) {
-                errors.push(ContentError::new(
-                    file,
-                    chapter_item(&chapter.id),
-                    format!("unknown chapter id (expected one of {})", CHAPTER_IDS.join(", ")),
-                ));
+                errors.push(ContentError::new(file, chapter_item(&chapter.id), Problem::UnknownChapterId));
                 continue;
             }
             let count = self.modules_of(&chapter.id).count();
             if !(4..=8).contains(&count) {
-                errors.push(ContentError::new(
-                    file,
-                    chapter_item(&chapter.id),
-                    format!("chapter has {count} modules (expected 4 to 8)"),
-                ));
+                errors.push(ContentError::new(file, chapter_item(&chapter.id), Problem::ChapterModuleCount { count }));
             }
         }
         let mut seen = HashSet::new();
@@ -202,20 +388,17 @@ impl Curriculum {
         for module in &self.modules {
             let item = module_item(&module.id);
             if !is_valid_id(&module.id) {
+                errors.push(ContentError::new(file, item.clone(), Problem::InvalidId { chars: Some(module.id.len()) }));
+            }
+            if !seen.insert(module.id.as_str()) {
+                errors.push(ContentError::new(file, item.clone(), Problem::DuplicateModuleId));
+            }
+            if self.chapter(&module.chapter).is_none() {
                 errors.push(ContentError::new(
                     file,
                     item.clone(),
-                    format!(
-                        "id must be [a-z0-9-] and at most {MAX_ID_LEN} characters ({} characters)",
-                        module.id.len()
-                    ),
+                    Problem::UnknownChapter { chapter: module.chapter.clone() },
                 ));
-            }
-            if !seen.insert(module.id.as_str()) {
-                errors.push(ContentError::new(file, item.clone(), "duplicate module id"));
-            }
-            if self.chapter(&module.chapter).is_none() {
-                errors.push(ContentError::new(file, item.clone(), format!("unknown chapter \"{}\"", module.chapter)));
             }
             let path_ok = !module.path.is_empty()
                 && !module.path.starts_with('/')
@@ -223,14 +406,24 @@ impl Curriculum {
                 && module.path.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/');
             let link_ok = module.link(&base).as_str().starts_with(base.as_str());
             if !path_ok || !link_ok {
-                errors.push(ContentError::new(
-                    file,
-                    item,
-                    format!("invalid path \"{}\" (expected [a-z0-9-/], relative)", module.path),
-                ));
+                errors.push(ContentError::new(file, item, Problem::InvalidPath { path: module.path.clone() }));
             }
         }
         errors
+    }
+
+    /// Titles and summaries with French no-break spaces ([`crate::french::typography`]).
+    #[must_use]
+    fn typeset(mut self) -> Self {
+        for chapter in &mut self.chapters {
+            chapter.title = crate::french::typography(&chapter.title);
+            chapter.summary = crate::french::typography(&chapter.summary);
+        }
+        for module in &mut self.modules {
+            module.title = crate::french::typography(&module.title);
+            module.summary = crate::french::typography(&module.summary);
+        }
+        self
     }
 
     #[must_use]

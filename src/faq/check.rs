@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::curriculum::content::{ContentError, Curriculum, is_valid_id};
+use crate::curriculum::content::{ContentError, Curriculum, Item, Problem, is_valid_id};
 use crate::faq::content::{FAQ_CHAPTERS, FaqContent, FaqEntry, FaqFile};
 use crate::faq::lexicon::Lexicon;
 use crate::faq::matcher::Thresholds;
@@ -51,18 +51,18 @@ pub fn check_dir_at(dir: &Path, today: jiff::civil::Date) -> CheckReport {
 
 /// Review warnings of one entry (see [`crate::faq::review`]).
 fn review_warnings(file: &Path, entry: &FaqEntry, today: jiff::civil::Date) -> Vec<ContentError> {
-    let warn = |m: String| ContentError::new(file, Some(format!("entry \"{}\"", entry.id)), m);
+    let warn = |problem: Problem| ContentError::new(file, Some(Item::Entry(entry.id.clone())), problem);
     let mut warnings = Vec::new();
     if entry.sources.is_empty()
         && let Some((kind, fragment)) = stated_facts(&entry.answer).into_iter().next()
     {
-        warnings.push(warn(format!("answer states {} (\"{fragment}\") but the entry has no sources", kind.as_str())));
+        warnings.push(warn(Problem::UnsourcedFact { kind: kind.as_str().to_owned(), fragment: fragment.to_string() }));
     }
     match entry.reviewed {
-        None => warnings.push(warn("no review date (reviewed = YYYY-MM-DD)".to_owned())),
-        Some(date) if date > today => warnings.push(warn(format!("review date {date} is in the future"))),
+        None => warnings.push(warn(Problem::NoReviewDate)),
+        Some(date) if date > today => warnings.push(warn(Problem::ReviewInFuture { date: date.to_string() })),
         Some(date) if is_stale(date, today) => {
-            warnings.push(warn(format!("last reviewed {date}, more than {MAX_REVIEW_AGE_MONTHS} months ago")));
+            warnings.push(warn(Problem::ReviewStale { date: date.to_string(), months: MAX_REVIEW_AGE_MONTHS }));
         }
         Some(_) => {}
     }
@@ -111,56 +111,55 @@ fn link_is_valid(link: &str) -> bool {
 }
 
 fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<&Curriculum>) -> Vec<ContentError> {
-    let item = Some(format!("entry \"{}\"", entry.id));
-    let err = |m: String| ContentError::new(file, item.clone(), m);
+    let item = Some(Item::Entry(entry.id.clone()));
+    let err = |problem: Problem| ContentError::new(file, item.clone(), problem);
     let mut errors = Vec::new();
     if !is_valid_id(&entry.id) {
-        errors.push(err("id must be [a-z0-9-] and at most 40 characters".to_owned()));
+        errors.push(err(Problem::InvalidId { chars: None }));
     }
     if !FAQ_CHAPTERS.contains(&entry.chapter.as_str()) {
-        errors.push(err(format!("unknown chapter \"{}\"", entry.chapter)));
+        errors.push(err(Problem::UnknownChapter { chapter: entry.chapter.clone() }));
     } else if entry.chapter != chapter {
-        errors.push(err(format!("chapter \"{}\" does not match the file (expected \"{chapter}\")", entry.chapter)));
+        errors.push(err(Problem::ChapterMismatch { chapter: entry.chapter.clone(), expected: chapter.to_owned() }));
     }
     if entry.question.trim().is_empty() {
-        errors.push(err("question is empty".to_owned()));
+        errors.push(err(Problem::QuestionEmpty));
     } else if entry.question.chars().count() > MAX_QUESTION_CHARS {
-        errors
-            .push(err(format!("question is {} characters (max {MAX_QUESTION_CHARS})", entry.question.chars().count())));
+        errors.push(err(Problem::QuestionTooLong { chars: entry.question.chars().count(), max: MAX_QUESTION_CHARS }));
     }
     let variants = entry.variants.iter().filter(|v| !v.trim().is_empty()).count();
     if variants < MIN_VARIANTS {
-        errors.push(err(format!("{variants} variants (min {MIN_VARIANTS})")));
+        errors.push(err(Problem::TooFewVariants { count: variants, min: MIN_VARIANTS }));
     }
     let answer = entry.answer.trim();
     let chars = answer.chars().count();
     if answer.is_empty() {
-        errors.push(err("answer is empty".to_owned()));
+        errors.push(err(Problem::AnswerEmpty));
     } else if chars > MAX_ANSWER_CHARS {
-        errors.push(err(format!("answer is {chars} characters (max {MAX_ANSWER_CHARS})")));
+        errors.push(err(Problem::AnswerTooLong { chars, max: MAX_ANSWER_CHARS }));
     }
     let utf16 = rendered_message(entry).encode_utf16().count();
     if utf16 > MAX_TELEGRAM_UTF16 {
-        errors.push(err(format!("rendered Telegram message is {utf16} UTF-16 units (max {MAX_TELEGRAM_UTF16})")));
+        errors.push(err(Problem::MessageTooLong { units: utf16, max: MAX_TELEGRAM_UTF16 }));
     }
     if let Some(curriculum) = curriculum {
         for module in &entry.modules {
             if curriculum.module(module).is_none() {
-                errors.push(err(format!("unknown module \"{module}\"")));
+                errors.push(err(Problem::UnknownModule { module: module.clone() }));
             }
         }
     }
     if entry.modules.len() > 3 {
-        errors.push(err(format!("{} modules (max 3)", entry.modules.len())));
+        errors.push(err(Problem::TooManyModules { count: entry.modules.len() }));
     }
     for link in links(&entry.answer) {
         if !link_is_valid(link) {
-            errors.push(err(format!("invalid link \"{link}\" in the answer")));
+            errors.push(err(Problem::InvalidLink { link: link.to_owned() }));
         }
     }
     for source in &entry.sources {
         if !link_is_valid(source) || source.trim() != source {
-            errors.push(err(format!("invalid source \"{source}\" (an http or https URL)")));
+            errors.push(err(Problem::InvalidSource { source: source.clone() }));
         }
     }
     errors
@@ -209,7 +208,7 @@ pub(crate) fn read_dir(
             }
         },
         Err(e) => {
-            errors.push(ContentError::new(&lexicon_path, None, format!("cannot read file: {e}")));
+            errors.push(ContentError::new(&lexicon_path, None, Problem::CannotRead { error: e.to_string() }));
             None
         }
     };
@@ -242,7 +241,7 @@ pub(crate) fn read_dir(
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(ContentError::new(&path, None, format!("cannot read file: {e}")));
+                errors.push(ContentError::new(&path, None, Problem::CannotRead { error: e.to_string() }));
                 all_parsed = false;
                 continue;
             }
@@ -260,8 +259,8 @@ pub(crate) fn read_dir(
             if let Some(first) = seen.get(&entry.id) {
                 errors.push(ContentError::new(
                     &path,
-                    Some(format!("entry \"{}\"", entry.id)),
-                    format!("duplicate id (first defined in {})", first.display()),
+                    Some(Item::Entry(entry.id.clone())),
+                    Problem::DuplicateEntryId { first: first.clone() },
                 ));
             } else {
                 seen.insert(entry.id.clone(), path.clone());
@@ -274,13 +273,13 @@ pub(crate) fn read_dir(
             match entries.iter().find(|e| e.id == id) {
                 None => errors.push(ContentError::new(
                     &dir.join(format!("{chapter}.toml")),
-                    Some(format!("entry \"{id}\"")),
-                    "mandatory topic is missing",
+                    Some(Item::Entry((*id).to_owned())),
+                    Problem::MandatoryMissing,
                 )),
                 Some(e) if e.chapter != chapter => errors.push(ContentError::new(
                     &dir.join(format!("{}.toml", e.chapter)),
-                    Some(format!("entry \"{id}\"")),
-                    format!("mandatory topic belongs to chapter \"{chapter}\""),
+                    Some(Item::Entry((*id).to_owned())),
+                    Problem::MandatoryElsewhere { chapter: (*chapter).to_owned() },
                 )),
                 Some(_) => {}
             }

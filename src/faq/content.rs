@@ -137,7 +137,14 @@ impl FaqContent {
     pub fn load_dir(dir: &Path) -> Result<Self, ContentErrors> {
         let (content, errors, _) = crate::faq::check::read_dir(dir, None);
         match content {
-            Some(content) if errors.is_empty() => Ok(content),
+            Some(mut content) if errors.is_empty() => {
+                // What merchants read gets French no-break spaces; matching ignores them.
+                for entry in &mut content.entries {
+                    entry.question = crate::french::typography(&entry.question);
+                    entry.answer = crate::french::typography(&entry.answer);
+                }
+                Ok(content)
+            }
             _ => Err(ContentErrors(errors)),
         }
     }

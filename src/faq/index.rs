@@ -242,7 +242,7 @@ thread_local! {
 #[derive(Debug)]
 pub struct FaqIndex {
     pub(crate) content: FaqContent,
-    normalizer: Normalizer,
+    pub(crate) normalizer: Normalizer,
     term_ids: HashMap<String, u32>,
     stems: Vec<String>,
     /// Word stems (no concepts, no pairs), sorted, for prefix lookups.

@@ -58,6 +58,16 @@ struct LexiconFile {
     synonyms: SynonymsFile,
     #[serde(default)]
     smalltalk: SmalltalkFile,
+    #[serde(default)]
+    domain: DomainFile,
+}
+
+/// Words of the programme's subjects (selling online), for [`Lexicon::mentions_domain`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DomainFile {
+    #[serde(default)]
+    words: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,6 +137,8 @@ pub struct Lexicon {
     concepts: Vec<String>,
     smalltalk: Vec<(Vec<String>, SmalltalkKind)>,
     fillers: HashSet<String>,
+    /// Stems of the `domain` words.
+    domain: HashSet<String>,
 }
 
 impl Lexicon {
@@ -194,7 +206,16 @@ impl Lexicon {
         }
         lexicon.smalltalk.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         lexicon.fillers = st.fillers.iter().flat_map(|f| fold_words(f)).collect();
+        lexicon.domain = file.domain.words.iter().flat_map(|w| fold_words(w)).map(|w| normalizer.stem(&w)).collect();
+        lexicon.domain.retain(|stem| !is_stop_word(stem));
         lexicon
+    }
+
+    /// Whether `text` uses at least one word of the programme's subjects (`[domain]` in `lexicon.toml`): a message
+    /// the bot cannot answer is offered to a trainer only then ("quel temps fait-il à Lyon" is not).
+    #[must_use]
+    pub fn mentions_domain(&self, text: &str, normalizer: &Normalizer) -> bool {
+        self.expand(fold_words(text)).iter().any(|word| self.domain.contains(&normalizer.stem(word)))
     }
 
     /// Expands SMS abbreviations in folded words.

@@ -376,6 +376,13 @@ impl FaqIndex {
         ))
     }
 
+    /// Whether a message the bot could not answer still looks like a question on the programme's subjects: it
+    /// uses a word of the lexicon's `[domain]` list. Fallbacks offer to pass only those to a trainer.
+    #[must_use]
+    pub fn looks_on_topic(&self, question: &str) -> bool {
+        self.content.lexicon.mentions_domain(question, &self.normalizer)
+    }
+
     pub(crate) fn decide(&self, scores: &Scores, t: &Thresholds) -> Match {
         let candidate = |s: &Scored| Candidate { id: self.entry_at(s.entry).id.clone(), score: s.score };
         let best = scores.ranked.first().map(candidate);

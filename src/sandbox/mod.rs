@@ -134,8 +134,8 @@ pub const PERSONAS: [Persona; 5] = [
     Persona { id: 1001, first_name: "Camille", role: PersonaRole::Merchant, detail: Some("boulangère") },
     Persona { id: 1002, first_name: "Karim", role: PersonaRole::Merchant, detail: None },
     Persona { id: 1003, first_name: "Zoé", role: PersonaRole::Merchant, detail: None },
-    Persona { id: 9002, first_name: "Nadia (formatrice)", role: PersonaRole::Trainer, detail: None },
-    Persona { id: 9001, first_name: "Alex (admin)", role: PersonaRole::Admin, detail: None },
+    Persona { id: 9002, first_name: "Nadia", role: PersonaRole::Trainer, detail: None },
+    Persona { id: 9001, first_name: "Alex", role: PersonaRole::Admin, detail: None },
 ];
 
 fn demo_roles() -> RoleSettings {

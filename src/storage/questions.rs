@@ -29,9 +29,16 @@ pub struct QuestionRecord {
     pub created_at: i64,
 }
 
-/// Counts of questions per outcome.
+/// The figures of `/stats`, each defined once so that parts never exceed their whole.
+///
+/// Every message is recorded once with one outcome. `questions` counts the questions the bot handled and is
+/// exactly `answer + suggest + fallback`; small talk and `/formateur` messages (outcome `trainer`) are counted
+/// apart. `forwarded` counts distinct messages passed to a trainer (after a 👎, from a suggestion or a fallback,
+/// or through `/formateur`): a figure of its own, not a part of `fallback`. `helpful` and `not_helpful` count
+/// votes on answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuestionStats {
+    pub questions: i64,
     pub answer: i64,
     pub suggest: i64,
     pub fallback: i64,
@@ -92,6 +99,25 @@ impl Db {
         Ok(rows)
     }
 
+    /// Questions passed to the trainers at or before `before` (a staff member's first visit: they were never told) and
+    /// not before `since`, newest first.
+    pub async fn forwarded_between(&self, since: i64, before: i64, limit: i64) -> DbResult<Vec<QuestionRecord>> {
+        let sql = format!(
+            "{SELECT_QUESTION} WHERE forwarded_at IS NOT NULL AND forwarded_at >= $1 AND forwarded_at <= $2 \
+             ORDER BY forwarded_at DESC, id DESC LIMIT $3"
+        );
+        let rows =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(since).bind(before).bind(limit).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// How many messages `user_id` sent with outcome `outcome` since `since`.
+    pub async fn count_outcome_since(&self, user_id: UserId, outcome: &str, since: i64) -> DbResult<i64> {
+        let sql = "SELECT COUNT(*) FROM questions WHERE user_id = $1 AND outcome = $2 AND created_at >= $3";
+        let (count,): (i64,) = on_pool!(self, pool => sqlx::query_as(sql).bind(user_id.0 as i64).bind(outcome).bind(since).fetch_one(pool).await)?;
+        Ok(count)
+    }
+
     pub async fn questions_of(&self, user_id: UserId) -> DbResult<Vec<QuestionRecord>> {
         let sql = format!("{SELECT_QUESTION} WHERE user_id = $1 ORDER BY id");
         let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id.0 as i64).fetch_all(pool).await)?;
@@ -110,7 +136,8 @@ impl Db {
         let sql = "SELECT COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0), \
                    COALESCE(SUM(CASE WHEN helpful THEN 0 ELSE 1 END), 0) FROM feedback";
         let (helpful, not_helpful): (i64, i64) = on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
-        Ok(QuestionStats { answer, suggest, fallback, smalltalk, forwarded, helpful, not_helpful })
+        let questions = answer + suggest + fallback;
+        Ok(QuestionStats { questions, answer, suggest, fallback, smalltalk, forwarded, helpful, not_helpful })
     }
 }
 

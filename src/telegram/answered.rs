@@ -44,7 +44,7 @@ pub fn always_answered(routes: UpdateHandler<anyhow::Error>) -> UpdateHandler<an
     )
 }
 
-/// "Désolé, un problème technique…" to whoever sent the update, and the button's spinner stopped.
+/// "Pardon, un problème technique…" to whoever sent the update, and the button's spinner stopped.
 async fn apologise(tg: &Telegram, update: &Update) {
     match &update.kind {
         UpdateKind::Message(message) | UpdateKind::EditedMessage(message) if message.chat.is_private() => {

@@ -80,16 +80,18 @@ pub fn admin_list() -> Vec<BotCommand> {
     vec![BotCommand::new("recharger_faq", tr!("cmd-recharger-faq"))]
 }
 
-/// The list a user with `role` sees.
+/// The list a user with `role` sees: their role's own commands first (admin, then staff), then the merchant
+/// commands, so that a phone's "/" menu shows what only they can do without scrolling.
 #[must_use]
 pub fn list_for(role: Role) -> Vec<BotCommand> {
-    let mut commands = merchant_list();
-    if role >= Role::Trainer {
-        commands.extend(staff_list());
-    }
+    let mut commands = Vec::new();
     if role >= Role::Admin {
         commands.extend(admin_list());
     }
+    if role >= Role::Trainer {
+        commands.extend(staff_list());
+    }
+    commands.extend(merchant_list());
     commands
 }
 
@@ -136,6 +138,13 @@ mod tests {
                 || AdminCommand::parse(&text, "bot").is_ok();
             assert!(parsed, "{text} is advertised but not handled");
         }
+    }
+
+    #[test]
+    fn staff_see_their_own_commands_first() {
+        assert_eq!(names(&list_for(Role::Admin))[..3], ["recharger_faq", "stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }
 
     #[test]

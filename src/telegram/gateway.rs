@@ -10,12 +10,15 @@ use std::time::Duration;
 use teloxide::{
     ApiError, RequestError,
     adaptors::Throttle,
-    payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters, SendMessageSetters},
+    payloads::{
+        AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, EditMessageTextSetters, SendDocumentSetters,
+        SendMessageSetters,
+    },
     prelude::*,
     requests::{Payload, Request},
     types::{
-        CallbackQuery, CallbackQueryId, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage, MessageId,
-        ParseMode,
+        CallbackQuery, CallbackQueryId, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MaybeInaccessibleMessage,
+        MessageId, ParseMode,
     },
 };
 
@@ -177,6 +180,19 @@ impl Telegram {
             request = request.reply_markup(keyboard);
         }
         self.deliver(chat, "editMessageText", request).await
+    }
+
+    /// Sends a file as a document, with an HTML caption.
+    pub async fn send_document(&self, chat: ChatId, file_name: &str, content: Vec<u8>, caption: Html) -> SendOutcome {
+        let file = InputFile::memory(content).file_name(file_name.to_owned());
+        let request = self.bot.send_document(chat, file).caption(caption.into_string()).parse_mode(ParseMode::Html);
+        self.deliver(chat, "sendDocument", request).await
+    }
+
+    /// Replaces only the keyboard of a message the bot sent (its text stays as it is).
+    pub async fn edit_keyboard(&self, chat: ChatId, message: MessageId, keyboard: InlineKeyboardMarkup) -> SendOutcome {
+        let request = self.bot.edit_message_reply_markup(chat, message).reply_markup(keyboard);
+        self.deliver(chat, "editMessageReplyMarkup", request).await
     }
 
     /// Sends a request whose result is a message: one retry if it failed transiently, then the outcome is logged

@@ -137,13 +137,13 @@ pub fn answer_card(index: &FaqIndex, question_id: Option<i64>, faq_id: &str, vot
         Some(true) => tr_html!("answer-thanks-helpful"),
         Some(false) => tr_html!("answer-thanks-not-helpful"),
     };
-    let mut text = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim());
-    if let Some(source) = entry.sources.first() {
+    let card = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim());
+    let source = entry.sources.first().map(|source| {
         let site = url::Url::parse(source).ok().and_then(|u| u.host_str().map(str::to_owned));
-        let site = site.as_deref().unwrap_or(source).trim_start_matches("www.");
-        text = text.push(&Html::escape("\n\n")).push(&tr_html!("answer-source", url = source.as_str(), site = site));
-    }
-    let text = text.push(&Html::escape("\n\n")).push(&footer);
+        let site = site.as_deref().unwrap_or(source).trim_start_matches("www.").to_owned();
+        tr_html!("answer-source", url = source.as_str(), site = site)
+    });
+    let text = Html::paragraphs([Some(card), source, Some(footer)].into_iter().flatten());
     let mut rows = Vec::new();
     match (question_id, vote) {
         (None, _) => {}
@@ -186,18 +186,39 @@ pub fn suggestions(index: &FaqIndex, question_id: Option<i64>, candidates: &[Can
     (tr_html!("suggest-title"), InlineKeyboardMarkup::new(rows))
 }
 
-/// The honest "je ne sais pas": pass the question to a trainer (when it was recorded), or browse the chapters.
+/// The honest "je ne sais pas", short enough for a phone: pass the question to a trainer when it looks like a
+/// question about the programme's subjects (and was recorded), and browse the chapters. Off-topic messages are not
+/// forwarded.
 #[must_use]
-pub fn fallback(index: &FaqIndex, question_id: Option<i64>) -> Screen {
-    let mut rows: Vec<_> = question_id
-        .map(|question_id| row(tr!("forward-button"), &CallbackData::Forward { question_id }))
-        .into_iter()
-        .collect();
-    for chapter in course::chapters(&index.content().curriculum) {
-        let label = tr!("chapter-button", number = u32::from(chapter.number), title = chapter.title);
-        rows.push(row(label, &CallbackData::Chapter { chapter_id: chapter.id.clone(), page: 0 }));
+pub fn fallback(question_id: Option<i64>, on_topic: bool) -> Screen {
+    let chapters = row(tr!("fallback-chapters"), &CallbackData::Chapters);
+    let menu = || row(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home));
+    match (on_topic, question_id) {
+        (true, Some(question_id)) => {
+            let forward = row(tr!("forward-button"), &CallbackData::Forward { question_id });
+            (tr_html!("fallback-text"), InlineKeyboardMarkup::new(vec![forward, chapters]))
+        }
+        (true, None) => (tr_html!("fallback-text"), InlineKeyboardMarkup::new(vec![chapters, menu()])),
+        (false, _) => (tr_html!("fallback-off-topic"), InlineKeyboardMarkup::new(vec![chapters, menu()])),
     }
-    (tr_html!("fallback-text"), InlineKeyboardMarkup::new(rows))
+}
+
+/// `keyboard` without its "pass to a trainer" button, once the question has been passed on.
+#[must_use]
+pub fn without_forward(keyboard: &InlineKeyboardMarkup) -> InlineKeyboardMarkup {
+    let is_forward = |button: &InlineKeyboardButton| match &button.kind {
+        teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => {
+            matches!(CallbackData::parse(data), Some(CallbackData::Forward { .. }))
+        }
+        _ => false,
+    };
+    let rows = keyboard
+        .inline_keyboard
+        .iter()
+        .map(|row| row.iter().filter(|button| !is_forward(button)).cloned().collect::<Vec<_>>())
+        .filter(|row| !row.is_empty())
+        .collect::<Vec<_>>();
+    InlineKeyboardMarkup::new(rows)
 }
 
 /// A module's button label: "🎬 Title · 4 min" ("✅ " first once seen).
@@ -213,17 +234,14 @@ pub fn chapters_screen(curriculum: &Curriculum, seen: &HashSet<String>) -> Scree
     let mut rows: Vec<_> = progress
         .iter()
         .map(|p| {
-            let label = if p.done > 0 {
-                tr!(
-                    "chapter-progress-done",
-                    number = u32::from(p.chapter.number),
-                    title = p.chapter.title,
-                    done = p.done,
-                    total = p.total
-                )
-            } else {
-                tr!("chapter-progress", number = u32::from(p.chapter.number), title = p.chapter.title, total = p.total)
-            };
+            let label = tr!(
+                "chapter-progress",
+                mark = progress_mark(p),
+                number = u32::from(p.chapter.number),
+                title = p.chapter.title,
+                done = p.done,
+                total = p.total
+            );
             row(label, &CallbackData::Chapter { chapter_id: p.chapter.id.clone(), page: 0 })
         })
         .collect();
@@ -303,7 +321,7 @@ pub fn module_screen(curriculum: &Curriculum, module: &Module, seen: &HashSet<St
     };
     let is_seen = seen.contains(&module.id);
     let status = if is_seen { tr_html!("module-status-seen") } else { tr_html!("module-status-new") };
-    let text = tr_html!(
+    let card = tr_html!(
         "module-card",
         title = module.title,
         format = format,
@@ -312,9 +330,8 @@ pub fn module_screen(curriculum: &Curriculum, module: &Module, seen: &HashSet<St
         chapter = chapter_title,
         position = position,
         size = size
-    )
-    .push(&Html::escape("\n\n"))
-    .push(&status);
+    );
+    let text = Html::paragraphs([card, status]);
     let watch = match module.format {
         ModuleFormat::Video => tr!("module-watch", minutes = module.minutes),
         ModuleFormat::Tutoriel => tr!("module-open-tutorial", minutes = module.minutes),
@@ -334,38 +351,42 @@ pub fn module_screen(curriculum: &Curriculum, module: &Module, seen: &HashSet<St
     (text, InlineKeyboardMarkup::new(rows))
 }
 
+/// A chapter's mark, the same in the chapter list and in `/progression`: finished ✅, started ▶️, not yet ▫️.
+fn progress_mark(progress: &course::ChapterProgress<'_>) -> &'static str {
+    if progress.is_complete() {
+        "✅"
+    } else if progress.done > 0 {
+        "▶️"
+    } else {
+        "▫️"
+    }
+}
+
 /// Progress per chapter and the next module to watch.
 #[must_use]
 pub fn progress_screen(curriculum: &Curriculum, seen: &HashSet<String>) -> Screen {
     let lines = course::progress(curriculum, seen).into_iter().map(|p| {
-        let mark = if p.is_complete() {
-            "✅"
-        } else if p.done > 0 {
-            "▶️"
-        } else {
-            "▫️"
-        };
         tr_html!(
             "progress-line",
-            mark = mark,
+            mark = progress_mark(&p),
             number = u32::from(p.chapter.number),
             title = p.chapter.title,
             done = p.done,
             total = p.total
         )
     });
-    let mut text = tr_html!("progress-title").push(&Html::join(lines, "\n"));
     let mut rows = Vec::new();
-    match course::next_to_watch(curriculum, seen) {
+    let footer = match course::next_to_watch(curriculum, seen) {
         Some(next) => {
-            text = text.push(&Html::escape("\n\n")).push(&tr_html!("progress-next", title = next.title));
             rows.push(row(
                 tr!("menu-resume", title = next.title),
                 &CallbackData::Module { module_id: next.id.clone() },
             ));
+            tr_html!("progress-next", title = next.title)
         }
-        None => text = text.push(&Html::escape("\n\n")).push(&tr_html!("progress-finished")),
-    }
+        None => tr_html!("progress-finished"),
+    };
+    let text = Html::paragraphs([tr_html!("progress-title"), Html::lines(lines), footer]);
     rows.push(vec![
         button(tr!("menu-course"), &CallbackData::Chapters),
         button(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home)),

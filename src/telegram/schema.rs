@@ -77,7 +77,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content)),
         )
-        .endpoint(fallback::not_allowed);
+        .endpoint(fallback::admins_only);
 
     let groups = Update::filter_message()
         .filter(|msg: Message| !msg.chat.is_private())

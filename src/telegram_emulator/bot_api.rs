@@ -107,11 +107,55 @@ fn respond(result: &Result<Value, Failure>) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-/// The parameters of one call, whatever way they came.
+/// Largest file a bot may upload (Telegram's limit for `sendDocument` through the Bot API).
+pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+
+/// Longest caption, in UTF-16 code units after entity parsing.
+pub const MAX_CAPTION_UTF16: usize = 1024;
+
+/// A file part of a `multipart/form-data` call.
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
+    file_name: Option<String>,
+    mime_type: Option<String>,
+    content: Vec<u8>,
+}
+
+/// The parameters of one call, whatever way they came, and the files uploaded with it (by part name).
 #[derive(Debug, Default)]
-pub(crate) struct Params(Map<String, Value>);
+pub(crate) struct Params(Map<String, Value>, std::collections::HashMap<String, Upload>);
 
 impl Params {
+    /// Like [`Params::parse`], reading `multipart/form-data` bodies too (file uploads such as `sendDocument`).
+    async fn parse_any(query: Option<&str>, headers: &HeaderMap, body: Bytes) -> Result<Self, Failure> {
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !content_type.to_ascii_lowercase().starts_with("multipart/") {
+            return Self::parse(query, headers, &body);
+        }
+        if body.len() > MAX_UPLOAD_BYTES + 64 * 1024 {
+            return Err(Failure::new(413, "Request Entity Too Large"));
+        }
+        let mut params = Self::parse(query, &HeaderMap::new(), &[])?;
+        let boundary =
+            multer::parse_boundary(content_type).map_err(|_| Failure::bad_request("can't parse multipart"))?;
+        let stream = futures::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+        let mut multipart = multer::Multipart::new(stream, boundary);
+        let broken = |_| Failure::bad_request("can't parse multipart");
+        while let Some(field) = multipart.next_field().await.map_err(broken)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let mime_type = field.content_type().map(ToString::to_string);
+            let content = field.bytes().await.map_err(broken)?.to_vec();
+            if file_name.is_some() {
+                params.0.insert(name.clone(), json!({ "file_name": file_name, "size": content.len() }));
+                params.1.insert(name, Upload { file_name, mime_type, content });
+            } else {
+                params.0.insert(name, Value::String(String::from_utf8_lossy(&content).into_owned()));
+            }
+        }
+        Ok(params)
+    }
+
     fn parse(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<Self, Failure> {
         let mut map = Map::new();
         if let Some(query) = query {
@@ -133,7 +177,24 @@ impl Params {
                 _ => return Err(Failure::bad_request("can't parse JSON object")),
             }
         }
-        Ok(Self(map))
+        Ok(Self(map, std::collections::HashMap::new()))
+    }
+
+    /// The file sent as parameter `key`: an upload in that part, or `attach://<part>` naming one. Anything else
+    /// would be a file id or URL of a file already on Telegram's servers, which the emulator does not have.
+    fn upload(&self, key: &str) -> Result<&Upload, Failure> {
+        if let Some(upload) = self.1.get(key) {
+            return Ok(upload);
+        }
+        match self.string(key) {
+            None => Err(Failure::bad_request(&format!("there is no {key} in the request"))),
+            Some(value) => match value.strip_prefix("attach://") {
+                Some(part) => {
+                    self.1.get(part).ok_or_else(|| Failure::bad_request(&format!("there is no {key} in the request")))
+                }
+                None => Err(Failure::bad_request("wrong remote file identifier specified: Wrong string length")),
+            },
+        }
     }
 
     fn to_value(&self) -> Value {
@@ -208,7 +269,7 @@ async fn handle(
         return respond(&Err(Failure::not_found()));
     };
     let shared = &app.shared;
-    let params = match Params::parse(query.as_deref(), &headers, &body) {
+    let params = match Params::parse_any(query.as_deref(), &headers, body).await {
         Ok(params) => params,
         Err(failure) => {
             let result = Err(failure);
@@ -280,6 +341,7 @@ fn call(state: &mut EmulatedState, method: &str, params: &Params) -> Result<Valu
         "setwebhook" => set_webhook(state, params),
         "getwebhookinfo" => Ok(webhook_info(state)),
         "sendmessage" => send_message(state, params),
+        "senddocument" => send_document(state, params),
         "editmessagetext" => edit_message_text(state, params),
         "editmessagereplymarkup" => edit_message_reply_markup(state, params),
         "deletemessage" => delete_message(state, params),
@@ -327,6 +389,11 @@ fn formatted_text(params: &Params) -> Result<(FormattedText, Option<String>), Fa
     if text.is_empty() {
         return Err(Failure::bad_request("message text is empty"));
     }
+    formatted(text, params)
+}
+
+/// `text` (a message text or a caption) parsed with the call's `parse_mode` or `entities`.
+fn formatted(text: String, params: &Params) -> Result<(FormattedText, Option<String>), Failure> {
     let mode_name = params.string("parse_mode").filter(|m| !m.is_empty());
     let formatted = match &mode_name {
         Some(name) => {
@@ -344,6 +411,13 @@ fn formatted_text(params: &Params) -> Result<(FormattedText, Option<String>), Fa
     };
     if formatted.text.is_empty() {
         return Err(Failure::bad_request("message must be non-empty"));
+    }
+    // Like Telegram, links written as plain text become `url` entities.
+    let mut formatted = formatted;
+    let urls = parse_mode::detect_urls(&formatted.text, &formatted.entities);
+    if !urls.is_empty() {
+        formatted.entities.extend(urls);
+        formatted = parse_mode::normalize(formatted);
     }
     Ok((formatted, mode_name))
 }
@@ -471,6 +545,55 @@ fn send_message(state: &mut EmulatedState, params: &Params) -> Result<Value, Fai
         buttons,
         edit_count: 0,
         non_text: None,
+        document: None,
+    };
+    chat.messages.push(message.clone());
+    Ok(state.message_json(chat_id, &message))
+}
+
+/// `sendDocument` with an uploaded file (multipart), an optional caption (parsed like a text) and keyboard.
+fn send_document(state: &mut EmulatedState, params: &Params) -> Result<Value, Failure> {
+    let chat_id = params.chat_id()?;
+    reachable_chat(state, chat_id)?;
+    let now = Instant::now();
+    state.limiter.check(chat_id, now).map_err(Failure::too_many_requests)?;
+    let upload = params.upload("document")?;
+    if upload.content.is_empty() {
+        return Err(Failure::bad_request("file must be non-empty"));
+    }
+    if upload.content.len() > MAX_UPLOAD_BYTES {
+        return Err(Failure::new(413, "Request Entity Too Large"));
+    }
+    let (caption, parse_mode) = match params.string("caption").filter(|c| !c.is_empty()) {
+        Some(caption) => formatted(caption, params)?,
+        None => (FormattedText { text: String::new(), entities: Vec::new() }, None),
+    };
+    if parse_mode::utf16_len(&caption.text) > MAX_CAPTION_UTF16 {
+        return Err(Failure::bad_request("message caption is too long"));
+    }
+    let buttons = inline_keyboard(params)?;
+    state.limiter.record(chat_id, now);
+    let chat = state.chats.get_mut(&chat_id).expect("checked reachable");
+    let message_id = chat.allocate_id();
+    let document = super::types::Document {
+        file_id: format!("doc-{chat_id}-{message_id}"),
+        file_name: upload.file_name.clone(),
+        mime_type: upload.mime_type.clone(),
+        content: upload.content.clone(),
+        file_size: upload.content.len(),
+    };
+    let message = StoredMessage {
+        message_id,
+        from_bot: true,
+        date: unix_now(),
+        edit_date: None,
+        text: caption.text,
+        entities: caption.entities,
+        parse_mode,
+        buttons,
+        edit_count: 0,
+        non_text: None,
+        document: Some(document),
     };
     chat.messages.push(message.clone());
     Ok(state.message_json(chat_id, &message))
@@ -493,7 +616,7 @@ fn edit_message_text(state: &mut EmulatedState, params: &Params) -> Result<Value
     let chat_id = params.chat_id()?;
     let message_id = params.message_id()?;
     let message = editable(state, chat_id, message_id)?;
-    if message.non_text.is_some() {
+    if message.non_text.is_some() || message.document.is_some() {
         return Err(Failure::bad_request("there is no text in the message to edit"));
     }
     let (formatted, parse_mode) = formatted_text(params)?;
@@ -758,7 +881,7 @@ mod tests {
 
     fn run(state: &mut EmulatedState, method: &str, params: Value) -> Result<Value, Failure> {
         let Value::Object(map) = params else { panic!("params are an object") };
-        call(state, &method.to_ascii_lowercase(), &Params(map))
+        call(state, &method.to_ascii_lowercase(), &Params(map, std::collections::HashMap::new()))
     }
 
     fn state_with_chat() -> EmulatedState {

@@ -51,11 +51,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+pub use bot_api::{MAX_CAPTION_UTF16, MAX_UPLOAD_BYTES};
 pub use faults::{Fault, FaultKind, RateLimit};
 pub use parse_mode::{FormattedText, MAX_TEXT_UTF16, ParseError, ParseMode, parse, render_html, utf16_len};
 pub use types::{
-    Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity, EntityKind, JournalEntry,
-    NonText,
+    Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, Document, EmulatedUser, Entity, EntityKind,
+    JournalEntry, NonText,
 };
 
 use state::Shared;

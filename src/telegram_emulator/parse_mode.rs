@@ -103,6 +103,44 @@ pub fn normalize(formatted: FormattedText) -> FormattedText {
     FormattedText { text: trimmed.to_owned(), entities: result }
 }
 
+/// The text between UTF-16 offsets `start` and `end`.
+fn utf16_slice(text: &str, start: usize, end: usize) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    String::from_utf16_lossy(&units[start.min(units.len())..end.min(units.len())])
+}
+
+/// `url` entities Telegram adds to a message text: `http(s)://…` and `www.…` at the start of a word, up to the
+/// next space, without trailing punctuation, outside existing links and code.
+#[must_use]
+pub fn detect_urls(text: &str, entities: &[Entity]) -> Vec<Entity> {
+    let taken: Vec<(usize, usize)> = entities
+        .iter()
+        .filter(|e| matches!(e.kind, EntityKind::TextLink { .. } | EntityKind::Code | EntityKind::Pre { .. }))
+        .map(|e| (e.offset, e.end()))
+        .collect();
+    let mut found = Vec::new();
+    let mut utf16 = 0;
+    let mut previous: Option<char> = None;
+    for (index, c) in text.char_indices() {
+        let starts_word = previous.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '«' | '\u{a0}'));
+        let rest = &text[index..];
+        let is_url = ["https://", "http://", "www."].iter().any(|prefix| rest.starts_with(prefix));
+        if starts_word && is_url && found.last().is_none_or(|e: &Entity| e.end() <= utf16) {
+            let word = rest.split(char::is_whitespace).next().unwrap_or_default();
+            let url = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '»', '"', '\'', '\u{a0}', '\u{202f}']);
+            let length = utf16_len(url);
+            let end = utf16 + length;
+            let overlaps = taken.iter().any(|&(start, stop)| utf16 < stop && start < end);
+            if url.len() > "https://".len().min(word.len()) && url.contains('.') && !overlaps {
+                found.push(Entity::new(EntityKind::Url, utf16, length));
+            }
+        }
+        utf16 += c.len_utf16();
+        previous = Some(c);
+    }
+    found
+}
+
 /// `bot_command` entities Telegram adds to a user's text (`/start`, `/aide@bot`).
 #[must_use]
 pub fn detect_bot_commands(text: &str) -> Vec<Entity> {
@@ -874,6 +912,18 @@ fn render_boundary<'a>(
 /// tags. Overlapping entities are closed and reopened so tags always nest.
 #[must_use]
 pub fn render_html(text: &str, entities: &[Entity]) -> String {
+    // A detected URL is a link to itself.
+    let entities: Vec<Entity> = entities
+        .iter()
+        .map(|e| match e.kind {
+            EntityKind::Url => {
+                let shown = utf16_slice(text, e.offset, e.end());
+                let url = if shown.starts_with("www.") { format!("https://{shown}") } else { shown };
+                Entity::new(EntityKind::TextLink { url }, e.offset, e.length)
+            }
+            _ => e.clone(),
+        })
+        .collect();
     let mut shown: Vec<&Entity> = entities.iter().filter(|e| e.length > 0 && open_tag(&e.kind).is_some()).collect();
     shown.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.length.cmp(&a.length)));
     let mut html = String::with_capacity(text.len() + 16);
@@ -914,6 +964,18 @@ mod tests {
 
     fn e(kind: EntityKind, offset: usize, length: usize) -> Entity {
         Entity::new(kind, offset, length)
+    }
+
+    #[test]
+    fn urls_in_text_become_url_entities_and_links() {
+        let text = "Voir https://www.service-public.fr/pro. Ou www.impots.gouv.fr, pas <code>";
+        let urls = detect_urls(text, &[]);
+        assert_eq!(urls, vec![e(EntityKind::Url, 5, 33), e(EntityKind::Url, 43, 18)]);
+        let html = render_html(text, &urls);
+        assert!(html.contains("<a href=\"https://www.service-public.fr/pro\""), "{html}");
+        assert!(html.contains("<a href=\"https://www.impots.gouv.fr\""), "{html}");
+        let linked = [e(EntityKind::TextLink { url: "https://a.fr".into() }, 5, 33)];
+        assert!(detect_urls(text, &linked).iter().all(|u| u.offset != 5), "a link is not detected twice");
     }
 
     #[test]

@@ -19,8 +19,8 @@ use super::EmulatorError;
 use super::faults::{Faults, RateLimiter};
 use super::parse_mode::{detect_bot_commands, render_html};
 use super::types::{
-    BotIdentity, Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, EmulatedUser, Entity, JournalEntry,
-    NonText, chat_json, inline_keyboard_json, merge, non_text_json, user_json,
+    BotIdentity, Button, ButtonKind, CallbackAnswer, ChatMessage, CommandSet, Document, EmulatedUser, Entity,
+    JournalEntry, NonText, chat_json, inline_keyboard_json, merge, non_text_json, user_json,
 };
 
 /// The journal keeps this many latest calls, so a long-running sandbox does
@@ -45,6 +45,7 @@ pub(crate) struct StoredMessage {
     pub buttons: Vec<Vec<Button>>,
     pub edit_count: u32,
     pub non_text: Option<NonText>,
+    pub document: Option<Document>,
 }
 
 impl StoredMessage {
@@ -61,6 +62,7 @@ impl StoredMessage {
             edit_count: self.edit_count,
             date: self.date,
             non_text: self.non_text,
+            document: self.document.clone(),
         }
     }
 
@@ -209,6 +211,7 @@ impl State {
             buttons: Vec::new(),
             edit_count: 0,
             non_text,
+            document: None,
         };
         let payload = self.message_json(user_id, &message);
         self.chats.get_mut(&user_id).expect("chat opened above").messages.push(message);
@@ -233,6 +236,7 @@ impl State {
             buttons: Vec::new(),
             edit_count: 0,
             non_text: None,
+            document: None,
         });
         let mut payload = json!({
             "message_id": message_id,
@@ -325,9 +329,24 @@ impl State {
         if let Some(edit_date) = message.edit_date {
             value["edit_date"] = json!(edit_date);
         }
-        match message.non_text {
-            Some(kind) => merge(&mut value, non_text_json(kind, message.message_id)),
-            None => {
+        match (message.non_text, &message.document) {
+            (Some(kind), _) => merge(&mut value, non_text_json(kind, message.message_id)),
+            (None, Some(document)) => {
+                value["document"] = json!({
+                    "file_id": document.file_id,
+                    "file_unique_id": document.file_id,
+                    "file_name": document.file_name,
+                    "mime_type": document.mime_type,
+                    "file_size": document.file_size,
+                });
+                if !message.text.is_empty() {
+                    value["caption"] = json!(message.text);
+                }
+                if !message.entities.is_empty() {
+                    value["caption_entities"] = json!(message.entities);
+                }
+            }
+            (None, None) => {
                 value["text"] = json!(message.text);
                 if !message.entities.is_empty() {
                     value["entities"] = json!(message.entities);

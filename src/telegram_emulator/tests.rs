@@ -647,3 +647,49 @@ async fn the_bots_throttled_stack_sends_and_reads_forbidden_faults() {
     let gone = bot.send_message(ChatId(42), "x").await;
     assert!(matches!(gone, Err(RequestError::Api(ApiError::UserDeactivated))), "{gone:?}");
 }
+
+/// `sendDocument` with a multipart body built by hand: (HTTP status, answer).
+async fn upload(server: &RunningServer, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> (u16, Value) {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in fields {
+        form = form.text((*name).to_owned(), (*value).to_owned());
+    }
+    if let Some((name, content)) = file {
+        form = form.part("document", reqwest::multipart::Part::bytes(content).file_name(name.to_owned()));
+    }
+    let url = format!("{}botsandbox-token/sendDocument", server.base_url());
+    let response = reqwest::Client::new().post(url).multipart(form).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn documents_are_uploaded_with_a_caption_and_checked_like_telegram() {
+    let (emulator, server) = start().await;
+    emulator.send_text(42, "/start");
+    let bot = Bot::new("sandbox-token").set_api_url(server.api_url());
+    let file = teloxide::types::InputFile::memory(b"{\"a\": 1}".to_vec()).file_name("export.json");
+    let sent =
+        bot.send_document(ChatId(42), file).caption("<b>Vos</b> données").parse_mode(TgParseMode::Html).await.unwrap();
+    assert_eq!(sent.caption(), Some("Vos données"));
+    assert_eq!(sent.document().and_then(|d| d.file_name.as_deref()), Some("export.json"));
+    let stored = emulator.bot_messages(42).pop().unwrap();
+    let document = stored.document.expect("a document message");
+    assert_eq!((document.content.as_slice(), document.file_size), (b"{\"a\": 1}".as_slice(), 8));
+    assert_eq!(stored.text, "Vos données");
+
+    let edit = bot.edit_message_text(ChatId(42), sent.id, "texte").await.unwrap_err();
+    assert!(edit.to_string().contains("there is no text in the message to edit"), "{edit}");
+
+    let (status, answer) = api(&server, "sendDocument", json!({"chat_id": 42})).await;
+    assert_eq!((status, description(&answer)), (400, "Bad Request: there is no document in the request"));
+    let (status, answer) = upload(&server, &[("chat_id", "42")], Some(("vide.json", Vec::new()))).await;
+    assert_eq!((status, description(&answer)), (400, "Bad Request: file must be non-empty"));
+    let long = "x".repeat(MAX_CAPTION_UTF16 + 1);
+    let (status, answer) = upload(&server, &[("chat_id", "42"), ("caption", &long)], Some(("a.txt", vec![b'a']))).await;
+    assert_eq!((status, description(&answer)), (400, "Bad Request: message caption is too long"));
+    let (status, answer) = upload(&server, &[("chat_id", "7")], Some(("a.txt", vec![b'a']))).await;
+    assert_eq!((status, description(&answer)), (400, "Bad Request: chat not found"));
+    let (status, _) = upload(&server, &[("chat_id", "42"), ("document", "attach://piece")], None).await;
+    assert_eq!(status, 400, "attach:// must name a part of the request");
+    assert_eq!(emulator.bot_messages(42).len(), 1);
+}

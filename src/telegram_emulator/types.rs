@@ -145,6 +145,21 @@ pub struct ChatMessage {
     /// Unix time of sending.
     pub date: i64,
     pub non_text: Option<NonText>,
+    /// The file of a document message (`sendDocument`); `text` and `entities` are then its caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Document>,
+}
+
+/// A file the bot sent with `sendDocument`, as uploaded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub file_id: String,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    /// The uploaded bytes (not sent to the sandbox page, which shows the name and size).
+    #[serde(skip)]
+    pub content: Vec<u8>,
+    pub file_size: usize,
 }
 
 /// One Bot API call, as the emulator received and answered it.

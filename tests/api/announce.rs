@@ -6,7 +6,9 @@ use accelerateur::{
     telegram_emulator::{ButtonKind, ChatMessage, Fault, FaultKind},
 };
 
-use crate::helpers::{ADMIN, PATIENCE, TRAINER, TestApp, assert_no_rejected_calls, labels, spawn_app, spawn_app_with};
+use crate::helpers::{
+    ADMIN, PATIENCE, TRAINER, TestApp, assert_no_rejected_calls, fr, labels, spawn_app, spawn_app_with,
+};
 
 const TEXT: &str = "<b>Atelier fiches produits</b> jeudi : <i>venez</i> avec vos questions &amp; vos photos !";
 const BUTTON: &str = "Je m'inscris | https://exemple.fr/atelier";
@@ -78,11 +80,11 @@ async fn every_merchant_receives_exactly_the_previewed_text_and_button_once() {
     assert!(labels(&audience).contains(&"Tous les commerçants (5)".to_owned()), "{:?}", labels(&audience));
 
     let confirm = choose(&app, &audience, "Tous les commerçants").await;
-    assert!(confirm.text.contains("Destinataires : 5"), "{}", confirm.text);
+    assert!(confirm.text.contains(&fr("Destinataires : 5")), "{}", confirm.text);
     assert_eq!(app.deliver_all().await, 0, "nothing is queued before the confirmation");
     app.user(TRAINER).presses(confirm.message_id, "✅ Envoyer maintenant").await;
     let data = app.user(TRAINER).message(confirm.message_id);
-    assert!(data.text.contains("Envoi en cours : 0 / 5"), "{}", data.text);
+    assert!(data.text.contains(&fr("Envoi en cours : 0 / 5")), "{}", data.text);
     // A second tap on the same confirmation (a double tap, a re-delivered update) queues nothing more.
     let draft = app.db.recent_announcements(1).await.unwrap()[0].0.id;
     app.user(TRAINER).presses_raw(confirm.message_id, &format!("an:go:{draft}")).await;
@@ -95,7 +97,7 @@ async fn every_merchant_receives_exactly_the_previewed_text_and_button_once() {
     }
     assert_eq!(received(&app, ADMIN, &preview), 0, "staff are not merchants");
     let report = app.user(TRAINER).message(confirm.message_id);
-    assert!(report.text.contains("Annonce terminée") && report.text.contains("Reçue : 5"), "{}", report.text);
+    assert!(report.text.contains("Annonce terminée") && report.text.contains(&fr("Reçue : 5")), "{}", report.text);
     assert!(report.buttons.is_empty(), "no stop button once it is over");
     assert_eq!(counts(&app).await, DeliveryCounts { sent: 5, ..DeliveryCounts::default() });
     assert_no_rejected_calls(&app);
@@ -149,10 +151,10 @@ async fn a_scheduled_announcement_goes_out_at_its_time_and_not_before() {
     assert!(bad.text.contains("Je n'ai pas compris cette date"), "{}", bad.text);
     // The test clock is Monday 23 November 2026, 09:00 in Paris.
     let done = app.user(TRAINER).sends("23/11/2026 10:30").await;
-    assert!(done.text.contains("programmée pour lundi 23 novembre à 10 h 30"), "{}", done.text);
+    assert!(done.text.contains("programmée pour lundi 23 novembre à 10\u{a0}h\u{a0}30"), "{}", done.text);
 
     let listing = app.user(TRAINER).sends("/annonces").await;
-    assert!(listing.text.contains("programmée pour lundi 23 novembre à 10 h 30"), "{}", listing.text);
+    assert!(listing.text.contains("programmée pour lundi 23 novembre à 10\u{a0}h\u{a0}30"), "{}", listing.text);
     assert_eq!(app.deliver_all().await, 0);
     app.advance(90 * 60 - 1);
     assert_eq!(app.deliver_all().await, 0, "one second early");
@@ -162,7 +164,7 @@ async fn a_scheduled_announcement_goes_out_at_its_time_and_not_before() {
         assert_eq!(received(&app, id, &preview), 1);
     }
     let report = app.user(TRAINER).bot_messages().pop().unwrap();
-    assert!(report.text.contains("Reçue : 3"), "{}", report.text);
+    assert!(report.text.contains(&fr("Reçue : 3")), "{}", report.text);
 }
 
 #[tokio::test]
@@ -193,7 +195,7 @@ async fn stopping_an_announcement_cancels_what_was_not_sent() {
     assert_eq!(app.deliver_all().await, 0);
     let report = app.user(TRAINER).message(confirm.message_id);
     assert!(
-        report.text.contains("Reçue : 2") && report.text.contains("Non envoyées (envoi arrêté) : 4"),
+        report.text.contains(&fr("Reçue : 2")) && report.text.contains(&fr("Non envoyées (envoi arrêté) : 4")),
         "{}",
         report.text
     );
@@ -232,9 +234,10 @@ async fn blocked_merchants_429_bursts_and_server_errors_add_up_to_the_audience()
     }
     let report = app.user(TRAINER).message(confirm.message_id);
     assert!(
-        report.text.contains("Reçue : 7") && report.text.contains("Injoignables (bot bloqué, compte supprimé) : 2")
+        report.text.contains(&fr("Reçue : 7"))
+            && report.text.contains(&fr("Injoignables (bot bloqué, compte supprimé) : 2"))
     );
-    assert!(report.text.contains("Échecs : 1"), "{}", report.text);
+    assert!(report.text.contains(&fr("Échecs : 1")), "{}", report.text);
     let blocked = app.db.user(teloxide::types::UserId(561)).await.unwrap();
     assert!(blocked.blocked, "a merchant who blocked the bot is flagged");
 }

@@ -181,3 +181,18 @@ fn no_database_password_reaches_the_output() {
         assert!(!all.contains("hunter2pass"), "{all}");
     }
 }
+
+#[test]
+fn run_warns_when_module_links_still_point_to_the_placeholder_and_logs_without_colour() {
+    // Nothing listens on port 9: the bot stops after the configuration checks, which is all this test needs.
+    let faq = concat!(env!("CARGO_MANIFEST_DIR"), "/faq");
+    let env = [("TELOXIDE_TOKEN", "123:abc"), ("TELOXIDE_API_URL", "http://127.0.0.1:9/"), ("ACCEL_FAQ_DIR", faq)];
+    let output = run(&env, &["run"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ACCEL_COURSE_URL is not set"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {stderr}");
+
+    let configured = [("ACCEL_COURSE_URL", "https://cours.example.org/parcours/"), env[0], env[1], env[2]];
+    let stderr = String::from_utf8_lossy(&run(&configured, &["run"]).stderr).into_owned();
+    assert!(!stderr.contains("ACCEL_COURSE_URL is not set"), "{stderr}");
+}

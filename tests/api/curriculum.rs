@@ -3,20 +3,22 @@
 
 use accelerateur::curriculum::content::{Curriculum, Module};
 
-use crate::helpers::{TestUser, assert_no_rejected_calls, curriculum, labels, spawn_app};
+use crate::helpers::{TestUser, assert_no_rejected_calls, curriculum, fr, labels, spawn_app};
 
 fn chapter_label(c: &Curriculum, number: u8, done: usize) -> String {
     let chapter = c.chapters.iter().find(|ch| ch.number == number).unwrap();
     let total = c.modules_of(&chapter.id).count();
-    if done == 0 {
-        format!("{number}. {} — 0/{total}", chapter.title)
-    } else {
-        format!("{number}. {} — {done}/{total} ✅", chapter.title)
-    }
+    // The same marks as `/progression`: not started ▫️, started ▶️, finished ✅.
+    let mark = match done {
+        0 => "▫️",
+        d if d == total => "✅",
+        _ => "▶️",
+    };
+    format!("{mark} {number}. {} — {done}/{total}", chapter.title)
 }
 
 fn module_label(module: &Module) -> String {
-    format!("🎬 {} · {} min", module.title, module.minutes)
+    fr(&format!("🎬 {} · {} min", module.title, module.minutes))
 }
 
 fn modules_of(c: &Curriculum, number: u8) -> Vec<&Module> {
@@ -125,14 +127,14 @@ async fn marked_modules_survive_a_restart_and_show_in_progression() {
     let user = app.user(204);
     let progress = user.sends("/progression").await;
     let chapter = c.chapters.iter().find(|ch| ch.number == 1).unwrap();
-    assert!(progress.text.contains(&format!("1. {} : 1/{}", chapter.title, first.len())), "{}", progress.text);
-    assert!(progress.text.contains(&format!("Prochain module : {}", first[1].title)), "{}", progress.text);
+    assert!(progress.text.contains(&fr(&format!("▶️ 1. {} : 1/{}", chapter.title, first.len()))), "{}", progress.text);
+    assert!(progress.text.contains(&fr(&format!("Prochain module : {}", first[1].title))), "{}", progress.text);
     // The card sent before the restart still works.
     user.presses(screen, "Module suivant ➡️").await;
     assert!(user.message(screen).text.contains(&first[1].title));
     // The main menu offers to resume, and the chapter list shows progress.
     let menu = user.sends("/start").await;
-    assert!(labels(&menu).contains(&format!("▶️ Reprendre : {}", first[1].title)), "{:?}", labels(&menu));
+    assert!(labels(&menu).contains(&fr(&format!("▶️ Reprendre : {}", first[1].title))), "{:?}", labels(&menu));
     user.presses(menu.message_id, &format!("▶️ Reprendre : {}", first[1].title)).await;
     assert!(user.message(menu.message_id).text.contains(&first[1].summary));
     let list = user.sends("/parcours").await;
@@ -155,7 +157,11 @@ async fn forged_and_oversized_callback_data_get_a_fresh_menu() {
     }
     let answers = app.emulator.callback_answers();
     assert_eq!(answers.len(), forged.len());
-    assert!(answers.iter().all(|answer| answer.text.as_deref() == Some("Ce menu a expiré : voici le menu à jour.")));
+    assert!(
+        answers
+            .iter()
+            .all(|answer| answer.text.as_deref() == Some(fr("Ce menu a expiré : voici le menu à jour.").as_str()))
+    );
     assert_no_rejected_calls(&app);
 }
 

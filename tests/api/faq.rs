@@ -9,29 +9,29 @@ use accelerateur::{
     telegram_emulator::EntityKind,
 };
 
-use crate::helpers::{ADMIN, TRAINER, TestApp, assert_no_rejected_calls, labels, spawn_app, spawn_app_with};
+use crate::helpers::{ADMIN, TRAINER, TestApp, assert_no_rejected_calls, fr, labels, spawn_app, spawn_app_with};
 use crate::support_fs::copy_dir;
 
-fn shipped_faq() -> std::path::PathBuf {
+pub fn shipped_faq() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("faq")
 }
 
-fn index() -> FaqIndex {
+pub fn index() -> FaqIndex {
     FaqIndex::build(&FaqContent::load_dir(&shipped_faq()).expect("the shipped FAQ is valid"))
 }
 
 /// The first of `questions` the matcher gives outcome `kind` (the test is about the bot's handling of it).
-fn first_with<'a>(index: &FaqIndex, kind: &str, questions: &[&'a str]) -> &'a str {
+pub fn first_with<'a>(index: &FaqIndex, kind: &str, questions: &[&'a str]) -> &'a str {
     questions
         .iter()
         .find(|q| index.ask(q).outcome.kind() == kind)
         .unwrap_or_else(|| panic!("none of {questions:?} gives {kind}"))
 }
 
-const CLEAR: &[&str] =
+pub const CLEAR: &[&str] =
     &["frais de port offerts ?", "cmt choisir un transporteur pour mes colis", "c quoi une marketplace"];
-const VAGUE: &[&str] = &["amazon", "vendre", "livraison", "les prix", "site", "avis", "google", "mes clients"];
-const OFF_TOPIC: &[&str] = &["Qui a gagné le match du PSG hier soir ?", "recette de la blanquette de veau"];
+pub const VAGUE: &[&str] = &["amazon", "vendre", "livraison", "les prix", "site", "avis", "google", "mes clients"];
+pub const OFF_TOPIC: &[&str] = &["Qui a gagné le match du PSG hier soir ?", "recette de la blanquette de veau"];
 
 #[tokio::test]
 async fn each_outcome_gets_its_reply_and_is_recorded() {
@@ -43,7 +43,7 @@ async fn each_outcome_gets_its_reply_and_is_recorded() {
     let Outcome::Answer(answer) = index.ask(clear).outcome else { unreachable!() };
     let reply = user.sends(clear).await;
     assert!(reply.text.contains(&index.entry(&answer.id).unwrap().question), "{}", reply.text);
-    assert!(reply.text.contains("Cette réponse vous a aidé ?"));
+    assert!(reply.text.contains(&fr("Cette réponse vous a aidé ?")));
     assert!(labels(&reply).starts_with(&["👍 Oui".to_owned(), "👎 Non".to_owned()]));
 
     let vague = first_with(&index, "suggest", VAGUE);
@@ -52,17 +52,19 @@ async fn each_outcome_gets_its_reply_and_is_recorded() {
     let shown: Vec<String> =
         index.ask(vague).outcome.shown().iter().map(|c| index.entry(&c.id).unwrap().question.clone()).collect();
     let mut expected = shown.clone();
-    expected.push("📨 Aucune : transmettre à un formateur".to_owned());
+    expected.push(fr("📨 Aucune : transmettre à un formateur"));
     assert_eq!(labels(&reply), expected);
 
     let off_topic = first_with(&index, "fallback", OFF_TOPIC);
     let reply = user.sends(off_topic).await;
-    assert!(reply.text.contains("je préfère ne pas vous répondre à côté"), "{}", reply.text);
-    let buttons = labels(&reply);
-    assert_eq!(buttons[0], "📨 Transmettre à un formateur");
-    assert_eq!(buttons.len(), 1 + 7, "the seven chapters are offered: {buttons:?}");
+    assert!(reply.text.contains("sort de mon domaine"), "{}", reply.text);
+    assert_eq!(
+        labels(&reply),
+        ["🎓 Parcourir les chapitres", "⬅️ Menu principal"],
+        "an off-topic message is not forwarded"
+    );
 
-    assert!(user.sends("bonjour").await.text.starts_with("Bonjour ! 👋"));
+    assert!(user.sends("bonjour").await.text.starts_with(&fr("Bonjour ! 👋")));
     assert!(user.sends("merci beaucoup").await.text.starts_with("Avec plaisir"));
 
     let outcomes: Vec<String> =
@@ -89,7 +91,12 @@ async fn a_suggestion_opens_its_answer_and_a_thumbs_up_is_recorded() {
     let question = app.db.questions_of(user.user_id()).await.unwrap().pop().unwrap();
     assert_eq!(app.db.feedback_of(question.id, user.user_id()).await.unwrap(), Some(true));
     assert!(user.message(suggestion.message_id).text.contains("Merci pour votre retour"));
-    assert!(app.emulator.callback_answers().iter().any(|a| a.text.as_deref() == Some("Merci pour votre avis !")));
+    assert!(
+        app.emulator
+            .callback_answers()
+            .iter()
+            .any(|a| a.text.as_deref() == Some(fr("Merci pour votre avis !").as_str()))
+    );
     assert_no_rejected_calls(&app);
 }
 
@@ -102,8 +109,15 @@ async fn a_thumbs_down_can_be_forwarded_and_trainers_are_told() {
     let clear = first_with(&index, "answer", CLEAR);
     let card = user.sends(clear).await;
     user.presses(card.message_id, "👎 Non").await;
+    let card = user.message(card.message_id);
     user.presses(card.message_id, "📨 Transmettre à un formateur").await;
-    assert!(user.message(card.message_id).text.contains("transmise à l'équipe des formateurs"));
+    let kept = user.message(card.message_id);
+    assert_eq!(kept.text, card.text, "the answer stays on screen");
+    assert!(!labels(&kept).contains(&"📨 Transmettre à un formateur".to_owned()), "{:?}", labels(&kept));
+    assert_eq!(labels(&kept), labels(&card)[1..], "the module buttons stay");
+    let confirmation = user.bot_messages().pop().unwrap();
+    assert!(confirmation.text.contains("Un formateur l'a reçue et vous répondra ici"), "{}", confirmation.text);
+    assert!(app.emulator.callback_answers().iter().any(|a| a.text.as_deref() == Some("Question transmise ✅")));
     assert_eq!(app.emulator.bot_messages(TRAINER).len(), 1, "the note waits in the outbox");
     // Pressing again does not queue a second note.
     user.presses_raw(card.message_id, &format!("t:{}", app.db.questions_of(user.user_id()).await.unwrap()[0].id)).await;
@@ -131,6 +145,8 @@ async fn a_trainer_who_blocked_the_bot_is_flagged_when_told_about_a_question() {
     let trainer = teloxide::types::UserId(TRAINER as u64);
     assert!(app.db.user(trainer).await.unwrap().blocked, "the trainer who blocked the bot is flagged");
     assert_eq!(app.deliver_all().await, 0, "an unreachable delivery is not retried");
+    let later = app.user(305).sends("/formateur mon panier est vide").await;
+    assert!(later.text.contains("Aucun formateur n'est joignable"), "the only trainer is flagged: {}", later.text);
 }
 
 /// A copy of the shipped FAQ with one more entry, in a temporary directory.
@@ -153,7 +169,7 @@ fn faq_with_extra_entry_sourced(answer: &str, sources: &[&str]) -> tempfile::Tem
     dir
 }
 
-async fn app_with_faq(dir: &Path) -> TestApp {
+pub async fn app_with_faq(dir: &Path) -> TestApp {
     let dir = dir.to_path_buf();
     spawn_app_with(move |settings| settings.common.faq_dir = dir).await
 }
@@ -164,7 +180,7 @@ async fn answers_full_of_markup_characters_reach_the_user_literally() {
     let dir = faq_with_extra_entry(answer);
     let app = app_with_faq(dir.path()).await;
     let reply = app.user(305).sends("Peut-on vendre des licornes en peluche ?").await;
-    assert!(reply.text.contains(answer), "{}", reply.text);
+    assert!(reply.text.contains(&fr(answer)), "{}", reply.text);
     assert_no_rejected_calls(&app);
 }
 
@@ -174,7 +190,7 @@ async fn an_answer_with_sources_links_its_first_source_escaped() {
     let dir = faq_with_extra_entry_sourced("Oui, avec un certificat.", &[source, "https://www.legifrance.gouv.fr"]);
     let app = app_with_faq(dir.path()).await;
     let reply = app.user(307).sends("Peut-on vendre des licornes en peluche ?").await;
-    assert!(reply.text.contains("Oui, avec un certificat.\n\nSource : example.gouv.fr\n\n"), "{}", reply.text);
+    assert!(reply.text.contains(&fr("Oui, avec un certificat.\n\nSource : example.gouv.fr\n\n")), "{}", reply.text);
     assert!(!reply.text.contains("legifrance"), "only the first source is shown: {}", reply.text);
     let link = reply.entities.iter().find_map(|e| match &e.kind {
         EntityKind::TextLink { url } => Some(url.clone()),
@@ -185,8 +201,8 @@ async fn an_answer_with_sources_links_its_first_source_escaped() {
     assert_no_rejected_calls(&app);
 
     let without = app.user(308).sends("Qu'est-ce qu'une marketplace ?").await;
-    assert!(without.text.contains("Cette réponse vous a aidé ?"), "{}", without.text);
-    assert!(!without.text.contains("Source :"), "no sources, no line: {}", without.text);
+    assert!(without.text.contains(&fr("Cette réponse vous a aidé ?")), "{}", without.text);
+    assert!(!without.text.contains(&fr("Source :")), "no sources, no line: {}", without.text);
 }
 
 #[tokio::test]
@@ -221,7 +237,7 @@ async fn admins_reload_the_faq_live_and_a_broken_file_changes_nothing() {
     let with_entry = faq_with_extra_entry("Licornes bienvenues !");
     fs::copy(with_entry.path().join("programme.toml"), dir.path().join("programme.toml")).unwrap();
     let reloaded = app.user(ADMIN).sends("/recharger_faq").await;
-    assert!(reloaded.text.contains("Contenu rechargé : 97 questions"), "{}", reloaded.text);
+    assert!(reloaded.text.contains(&fr("Contenu rechargé : 97 questions")), "{}", reloaded.text);
     assert!(user.sends(question).await.text.contains("Licornes bienvenues"));
 
     fs::write(dir.path().join("ventes.toml"), "[[entry]\nid = ").unwrap();
@@ -230,7 +246,7 @@ async fn admins_reload_the_faq_live_and_a_broken_file_changes_nothing() {
     assert!(user.sends(question).await.text.contains("Licornes bienvenues"), "the previous content stays in force");
 
     let merchant = app.user(308).sends("/recharger_faq").await;
-    assert!(merchant.text.contains("réservée à l'équipe"));
+    assert!(merchant.text.contains("réservée aux administrateurs"), "{}", merchant.text);
 }
 
 #[tokio::test]
@@ -239,8 +255,20 @@ async fn merchants_export_and_erase_their_data() {
     let user = app.user(309).named("Karim");
     user.sends("comment ouvrir un compte vendeur sur cdiscount").await;
     let replies = user.sends_expecting("/mes_donnees", 2).await;
-    assert!(replies[0].text.contains("Voici tout ce que le bot conserve"));
-    assert!(replies[1].text.contains("\"first_name\": \"Karim\"") && replies[1].text.contains("cdiscount"));
+    let summary = &replies[0].text;
+    assert!(summary.contains("Voici tout ce que le bot conserve"), "{summary}");
+    // START_TIME is Monday 23 November 2026, 09:00 in Paris.
+    assert!(summary.contains(&fr("première visite : lundi 23 novembre 2026 à 9 h")), "{summary}");
+    assert!(
+        summary.contains("1 question posée, avec la réponse donnée") && summary.contains("aucun module vu"),
+        "{summary}"
+    );
+    assert!(!summary.contains('{') && !summary.contains("1795"), "no JSON nor Unix time in the summary: {summary}");
+    let file = replies[1].document.as_ref().expect("the export is attached as a document");
+    assert_eq!(file.file_name.as_deref(), Some("mes-donnees-accelerateur.json"));
+    let json: serde_json::Value = serde_json::from_slice(&file.content).expect("the attachment is JSON");
+    assert_eq!(json["first_name"], "Karim");
+    assert_eq!(json["questions"][0]["text"], "comment ouvrir un compte vendeur sur cdiscount");
 
     let confirm = user.sends("/supprimer_mes_donnees").await;
     user.presses(confirm.message_id, "🗑️ Oui, tout effacer").await;
@@ -259,7 +287,7 @@ async fn staff_see_an_entry_with_all_its_sources_and_its_review_date() {
     let card = app.user(ADMIN).sends("/fiche tva-en-ligne").await;
     assert!(card.text.contains("🔎 Fiche tva-en-ligne · chapitre ventes"), "{}", card.text);
     assert!(
-        card.text.contains("Sources :\n• https://entreprendre.service-public.gouv.fr/vosdroits/F21746\n• "),
+        card.text.contains(&fr("Sources :\n• https://entreprendre.service-public.gouv.fr/vosdroits/F21746\n• ")),
         "{}",
         card.text
     );
@@ -280,10 +308,12 @@ async fn the_review_view_flags_an_unsourced_fact_and_a_missing_review_date() {
     let dir = faq_with_extra_entry("Oui, comptez 39 € par licorne.");
     let app = app_with_faq(dir.path()).await;
     let card = app.user(TRAINER).sends("/fiche licornes").await;
-    assert!(card.text.contains("Sources : aucune"), "{}", card.text);
+    assert!(card.text.contains(&fr("Sources : aucune")), "{}", card.text);
     assert!(card.text.contains("⚠️ Jamais relue"), "{}", card.text);
     assert!(
-        card.text.contains("⚠️ La réponse énonce un fait vérifiable (« 39 € ») sans aucune source."),
+        card.text.contains(
+            &fr("⚠️ La réponse énonce un fait vérifiable (« 39 € ») sans aucune source.").replace("39 €", "39\u{a0}€")
+        ),
         "{}",
         card.text
     );

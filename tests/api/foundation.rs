@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use accelerateur::telegram_emulator::{ButtonKind, Fault, FaultKind, NonText};
 
-use crate::helpers::{ADMIN, TRAINER, labels, spawn_app};
+use crate::helpers::{ADMIN, TRAINER, fr, labels, spawn_app};
 
 #[tokio::test]
 async fn start_greets_the_merchant_by_name_with_the_five_menu_buttons() {
@@ -44,7 +44,7 @@ async fn unknown_commands_say_what_the_bot_understands() {
     let reply = app.user(104).sends("/recette").await;
     assert!(reply.text.contains("Je ne connais pas cette commande"), "{}", reply.text);
     let reply = app.user(104).sends("/parcour").await;
-    assert!(reply.text.contains("Vouliez-vous dire /parcours ?"), "{}", reply.text);
+    assert!(reply.text.contains(&fr("Vouliez-vous dire /parcours ?")), "{}", reply.text);
 }
 
 #[tokio::test]
@@ -133,14 +133,14 @@ async fn staff_commands_are_refused_to_merchants_and_served_to_trainers() {
     let refused = app.user(109).sends("/stats").await;
     assert!(refused.text.contains("réservée à l'équipe"), "{}", refused.text);
     let stats = app.user(TRAINER).sends("/stats").await;
-    assert!(stats.text.contains("Statistiques") && stats.text.contains("Utilisateurs : 2"), "{}", stats.text);
+    assert!(stats.text.contains("Statistiques") && stats.text.contains(&fr("Utilisateurs : 2")), "{}", stats.text);
 }
 
 #[tokio::test]
 async fn the_webinar_entry_gives_the_next_session_in_paris_time() {
     let app = spawn_app().await;
     let reply = app.user(110).sends("/webinaires").await;
-    assert!(reply.text.contains("lundi 23 novembre à 10 h"), "{}", reply.text);
+    assert!(reply.text.contains(&fr("lundi 23 novembre à 10 h")), "{}", reply.text);
     let join = reply.buttons.iter().flatten().find(|b| b.text == "▶️ Rejoindre le webinaire").expect("a join button");
     assert!(matches!(&join.kind, ButtonKind::Url(url) if url == "https://visio.example.org/accelerateur"));
 }

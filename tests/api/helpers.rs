@@ -234,7 +234,7 @@ impl TestUser<'_> {
             .buttons
             .iter()
             .flatten()
-            .find(|button| button.text == label)
+            .find(|button| button.text == fr(label))
             .and_then(|button| match &button.kind {
                 ButtonKind::Callback(data) => Some(data.clone()),
                 ButtonKind::Url(_) => None,
@@ -299,4 +299,33 @@ pub fn assert_no_rejected_calls(app: &TestApp) {
 /// Button labels of a message, row by row.
 pub fn labels(message: &ChatMessage) -> Vec<String> {
     message.buttons.iter().flatten().map(|button| button.text.clone()).collect()
+}
+
+/// Whether `rest` starts with a unit written after a number (« h », « min »), as a whole word.
+fn unit_follows(rest: &[char]) -> bool {
+    ["h", "min"].iter().any(|unit| {
+        let unit: Vec<char> = unit.chars().collect();
+        rest.starts_with(&unit) && !rest.get(unit.len()).is_some_and(|c| c.is_alphabetic())
+    })
+}
+
+/// `text` with French typography, as the bot writes it: a narrow no-break space before « ? ! ; », a no-break
+/// space before « : » and inside « » and « 10 h ». Tests write plain spaces and compare with what users read.
+pub fn fr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let previous = i.checked_sub(1).map(|j| chars[j]);
+        out.push(match (c, next) {
+            (' ', Some('?' | '!' | ';')) => '\u{202f}',
+            (' ', Some(':' | '»')) => '\u{a0}',
+            (' ', _) if previous == Some('«') => '\u{a0}',
+            (' ', Some('h' | 'm')) if previous.is_some_and(|p| p.is_ascii_digit()) && unit_follows(&chars[i + 1..]) => {
+                '\u{a0}'
+            }
+            _ => c,
+        });
+    }
+    out
 }

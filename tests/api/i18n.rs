@@ -183,3 +183,51 @@ fn the_scanner_reads_arguments_with_nested_expressions() {
         calls.iter().map(|(_, id, args)| (id.as_str(), args.iter().cloned().collect::<Vec<_>>())).collect();
     assert_eq!(names, vec![("x", vec!["a".to_owned(), "d".to_owned(), "e".to_owned()]), ("y", vec![])]);
 }
+
+/// French typography in every message: a no-break space (U+00A0) before « : » and inside « », a narrow one
+/// (U+202F) before « ? ! ; », « 10 h » never split, no « 10:00 » times and no « (s) » plurals (Fluent selectors).
+#[test]
+fn every_message_follows_french_typography() {
+    let time = regex::Regex::new(r"\d:\d\d|\d h\b|\d min\b").unwrap();
+    let mut problems = Vec::new();
+    for path in files_with_extension(&root().join("locales/fr"), "ftl") {
+        let source = fs::read_to_string(&path).unwrap();
+        for (number, line) in source.lines().enumerate() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let chars: Vec<char> = line.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let before = i.checked_sub(1).map(|j| chars[j]);
+                let after = chars.get(i + 1).copied();
+                let wrong = match c {
+                    '?' | '!' | ';' => before != Some('\u{202f}'),
+                    ':' | '»' => before != Some('\u{a0}'),
+                    '«' => after != Some('\u{a0}'),
+                    _ => false,
+                };
+                if wrong {
+                    problems.push(format!("{}:{}: {c:?} in {line:?}", path.display(), number + 1));
+                }
+            }
+            if time.is_match(line) || line.contains("(s)") {
+                problems.push(format!("{}:{}: {line:?}", path.display(), number + 1));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// One voice for the bot: no adjective agreeing with the bot itself (« sûr », « contente », « désolé »…).
+#[test]
+fn the_bot_never_speaks_of_itself_with_a_gendered_adjective() {
+    let gendered = regex::Regex::new(
+        r"(?i)\bje (ne )?suis (pas )?(sûre?|contente?|ravie?|désolée?|prête?|certaine?)\b|\b(contente?|ravie?) de\b|\bdésolée?\b",
+    )
+    .unwrap();
+    for path in files_with_extension(&root().join("locales/fr"), "ftl") {
+        let source = fs::read_to_string(&path).unwrap();
+        let found: Vec<&str> = source.lines().filter(|line| gendered.is_match(line)).collect();
+        assert!(found.is_empty(), "{}: {found:?}", path.display());
+    }
+}

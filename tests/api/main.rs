@@ -14,3 +14,4 @@ mod helpers;
 mod i18n;
 #[path = "../support/fs.rs"]
 mod support_fs;
+mod ux;

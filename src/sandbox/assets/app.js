@@ -232,7 +232,7 @@ function renderIdentities() {
       chip.title = user.first_name;
       chip.replaceChildren(
         avatar(user.first_name, user.id),
-        el('span', { class: 'who' }, el('span', { class: 'name' }, shortName(user)), el('span', { class: 'role' }, describe(user))),
+        el('span', { class: 'who' }, el('span', { class: 'name' }, user.first_name), el('span', { class: 'role' }, describe(user))),
       );
       if (unread > 0) chip.append(el('span', { class: 'badge', 'aria-label': T.unread(unread) }, String(unread)));
     }
@@ -248,8 +248,6 @@ function renderIdentities() {
   }
 }
 
-// "Nadia (formatrice)" is shown as "Nadia" over her role line, which already says it.
-const shortName = (user) => (user.first_name || '').replace(/\s*\([^)]*\)\s*$/, '') || user.first_name;
 
 function avatar(name, id) {
   const initial = (name || '?').trim().charAt(0).toUpperCase() || '?';

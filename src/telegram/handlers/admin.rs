@@ -21,8 +21,8 @@ pub async fn reload_content(tg: Telegram, content: LiveContent, msg: Message) ->
         Ok((entries, modules)) => tr_html!("admin-reloaded", entries = entries, modules = modules),
         Err(errors) => {
             let lines =
-                errors.0.iter().take(PROBLEMS_SHOWN).map(|e| Html::trusted(format!("• {}", escape(&e.to_string()))));
-            tr_html!("admin-reload-failed", count = errors.0.len()).push(&Html::join(lines, "\n"))
+                errors.0.iter().take(PROBLEMS_SHOWN).map(|e| Html::trusted(format!("• {}", escape(&e.french()))));
+            Html::paragraphs([tr_html!("admin-reload-failed", count = errors.0.len()), Html::lines(lines)])
         }
     };
     tg.send(msg.chat.id, reply, None).await.checked()?;

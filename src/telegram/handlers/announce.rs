@@ -211,8 +211,7 @@ pub async fn list(tg: Telegram, db: Db, clock: AppClock, settings: BotSettings, 
         let status = status_label(announcement.status, waiting, announcement.send_at, &settings.timezone);
         list_item(announcement.id, &status, counts)
     });
-    let text =
-        tr_html!("announce-list-title").push(&Html::escape("\n")).push(&Html::join(lines.collect::<Vec<_>>(), "\n"));
+    let text = Html::lines(std::iter::once(tr_html!("announce-list-title")).chain(lines));
     tg.send(msg.chat.id, text, Some(keyboards::announce_cancellable(&scheduled))).await.checked()?;
     Ok(())
 }

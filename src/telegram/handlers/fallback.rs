@@ -45,8 +45,15 @@ pub async fn private_only(tg: Telegram, me: Me, msg: Message) -> HandlerResult {
     tg.send(msg.chat.id, tr_html!("private-only", link = link), None).await.checked()
 }
 
+/// A staff command from a merchant.
 pub async fn not_allowed(tg: Telegram, msg: Message) -> HandlerResult {
     tg.send(msg.chat.id, tr_html!("not-allowed"), None).await.checked()?;
+    Ok(())
+}
+
+/// An admin command from someone who is not an admin (a trainer is part of the team: the reason is the role).
+pub async fn admins_only(tg: Telegram, msg: Message) -> HandlerResult {
+    tg.send(msg.chat.id, tr_html!("admins-only"), None).await.checked()?;
     Ok(())
 }
 

@@ -9,8 +9,8 @@ use crate::{
     course::next_to_watch,
     curriculum::content::Module,
     startup::BotSettings,
-    storage::Db,
-    telegram::{Telegram, callback::MenuItem, keyboards},
+    storage::{Db, users::Role},
+    telegram::{Telegram, callback::MenuItem, keyboards, schema::role_of},
     text::Html,
     tr_html, webinar,
 };
@@ -24,11 +24,15 @@ async fn resume_module(db: &Db, content: &LiveContent, user: UserId) -> Option<M
     next_to_watch(&content.index().content().curriculum, &seen).cloned()
 }
 
-pub async fn start(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> HandlerResult {
+/// `/start`: the greeting and the menu; staff also see the forwarded questions they could not be told about.
+pub async fn start(tg: Telegram, db: Db, content: LiveContent, settings: BotSettings, msg: Message) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let resume = resume_module(&db, &content, user.id).await;
     let text = tr_html!("start-greeting", first_name = user.first_name);
     tg.send(msg.chat.id, text, Some(keyboards::main_menu(resume.as_ref()))).await.checked()?;
+    if role_of(user.id, &settings, &db).await >= Role::Trainer {
+        super::staff::pending_forwards(&tg, &db, msg.chat.id, user.id).await?;
+    }
     Ok(())
 }
 
@@ -87,7 +91,7 @@ fn webinars_text(settings: &BotSettings, clock: &AppClock) -> Html {
         Some(_) => tr_html!("webinars-join-below"),
         None => tr_html!("webinars-join-later"),
     };
-    tr_html!("webinars-text", next_session = webinar::french_date(&next)).push(&how_to_join)
+    Html::paragraphs([tr_html!("webinars-text", next_session = webinar::french_date(&next)), how_to_join])
 }
 
 /// The chat and message a button was pressed on (the message may be too old for Telegram to send it back).

@@ -3,17 +3,21 @@
 use teloxide::types::{CallbackQuery, InlineKeyboardMarkup, Message};
 
 use super::HandlerResult;
+use jiff::Timestamp;
+
 use crate::{
+    french,
+    startup::BotSettings,
     storage::{Db, DbError},
     telegram::{Telegram, callback::CallbackData, keyboards},
-    text::{Html, escape},
     tr, tr_html,
 };
 
-/// Characters of JSON per message (Telegram's limit is 4,096 after parsing; HTML escaping adds a little).
-const CHUNK_CHARS: usize = 3000;
+/// Name of the attached export.
+const EXPORT_FILE: &str = "mes-donnees-accelerateur.json";
 
-pub async fn export(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
+/// `/mes_donnees`: a readable summary (French dates, counts), then everything as a JSON file attachment.
+pub async fn export(tg: Telegram, db: Db, settings: BotSettings, msg: Message) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let export = match db.export_user(user.id).await {
         Ok(export) => export,
@@ -23,35 +27,23 @@ pub async fn export(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         }
         Err(error) => return Err(error.into()),
     };
+    let date = |seconds: i64| -> anyhow::Result<String> {
+        Ok(french::day_with_year_and_time(&Timestamp::from_second(seconds)?.to_zoned(settings.timezone.clone())))
+    };
+    let summary = tr_html!(
+        "privacy-summary",
+        telegram_id = export.telegram_id,
+        first_name = export.first_name,
+        first_seen = date(export.created_at)?,
+        last_seen = date(export.last_seen_at)?,
+        reminders = if export.reminders_enabled { "yes" } else { "no" },
+        modules = export.modules_seen.len(),
+        questions = export.questions.len()
+    );
+    tg.send(msg.chat.id, summary, None).await.checked()?;
     let json = serde_json::to_string_pretty(&export)?;
-    tg.send(
-        msg.chat.id,
-        tr_html!("privacy-export-intro", questions = export.questions.len(), modules = export.modules_seen.len()),
-        None,
-    )
-    .await
-    .checked()?;
-    for chunk in chunks(&json, CHUNK_CHARS) {
-        tg.send(msg.chat.id, Html::trusted(format!("<pre>{}</pre>", escape(&chunk))), None).await.checked()?;
-    }
+    tg.send_document(msg.chat.id, EXPORT_FILE, json.into_bytes(), tr_html!("privacy-file-caption")).await.checked()?;
     Ok(())
-}
-
-/// Splits on line boundaries into pieces of at most `max` characters (a longer line is cut).
-fn chunks(text: &str, max: usize) -> Vec<String> {
-    let mut pieces = vec![String::new()];
-    for line in text.lines() {
-        let mut line: String = line.chars().take(max).collect();
-        line.push('\n');
-        let current = pieces.last_mut().expect("never empty");
-        if current.chars().count() + line.chars().count() > max {
-            pieces.push(line);
-        } else {
-            current.push_str(&line);
-        }
-    }
-    pieces.retain(|piece| !piece.trim().is_empty());
-    pieces
 }
 
 pub async fn ask_erase(tg: Telegram, msg: Message) -> HandlerResult {
@@ -73,18 +65,4 @@ pub async fn erase(tg: Telegram, db: Db, query: CallbackQuery, confirmed: bool) 
     };
     tg.replace(query, text, InlineKeyboardMarkup::default(), None).await.checked()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::chunks;
-
-    #[test]
-    fn long_exports_are_split_on_lines_within_the_limit() {
-        let text = (0..100).map(|i| format!("line {i} {}", "x".repeat(50))).collect::<Vec<_>>().join("\n");
-        let pieces = chunks(&text, 500);
-        assert!(pieces.len() > 10);
-        assert!(pieces.iter().all(|p| p.chars().count() <= 500));
-        assert_eq!(pieces.concat().lines().count(), 100);
-    }
 }

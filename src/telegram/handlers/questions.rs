@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use teloxide::types::{CallbackQuery, ChatId, Message, User, UserId};
+use teloxide::types::{
+    CallbackQuery, ChatId, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, MessageId, User, UserId,
+};
 
 use super::HandlerResult;
 use crate::{
@@ -36,6 +38,7 @@ pub async fn question(
     tg: Telegram,
     db: Db,
     content: LiveContent,
+    settings: BotSettings,
     clock: AppClock,
     msg: Message,
     text: String,
@@ -62,14 +65,33 @@ pub async fn question(
     let (reply, keyboard) = match &found.outcome {
         Outcome::Answer(candidate) => match index.entry(&candidate.id) {
             Some(_) => keyboards::answer_card(&index, question_id, &candidate.id, None),
-            None => keyboards::fallback(&index, question_id),
+            None => keyboards::fallback(question_id, index.looks_on_topic(&text)),
         },
         Outcome::Suggest(candidates) => keyboards::suggestions(&index, question_id, candidates),
-        Outcome::Fallback => keyboards::fallback(&index, question_id),
+        Outcome::Fallback => keyboards::fallback(question_id, index.looks_on_topic(&text)),
         Outcome::Empty => (tr_html!("question-empty"), keyboards::main_menu(None)),
-        Outcome::Smalltalk(kind) => (smalltalk(*kind), keyboards::main_menu(None)),
+        Outcome::Smalltalk(kind) => {
+            // Small talk is answered even when the database cannot say whether it is the first of the day.
+            let first_today = first_smalltalk_today(&db, &settings, &clock, user.id).await.unwrap_or_else(|error| {
+                tracing::warn!(error = ?error, "cannot count today's small talk; showing the menu");
+                true
+            });
+            let (reply, with_menu) = smalltalk(*kind, first_today);
+            return tg.send(msg.chat.id, reply, with_menu.then(|| keyboards::main_menu(None))).await.checked();
+        }
     };
     tg.send(msg.chat.id, reply, Some(keyboard)).await.checked()
+}
+
+/// Whether the small talk just recorded is the user's first today (programme time zone).
+async fn first_smalltalk_today(
+    db: &Db,
+    settings: &BotSettings,
+    clock: &AppClock,
+    user: UserId,
+) -> anyhow::Result<bool> {
+    let midnight = clock.now().to_zoned(settings.timezone.clone()).start_of_day()?.timestamp().as_second();
+    Ok(db.count_outcome_since(user, "smalltalk", midnight).await? <= 1)
 }
 
 async fn record(db: &Db, user: UserId, text: &str, found: &Match, now: i64) -> anyhow::Result<i64> {
@@ -95,15 +117,18 @@ async fn owns_question(db: &Db, question_id: i64, user: UserId) -> anyhow::Resul
     }
 }
 
-fn smalltalk(kind: SmalltalkKind) -> Html {
+/// A one-line reply to small talk, and whether the menu goes with it: only with the first greeting of the day
+/// (the menu stays one `/start` away the rest of the time).
+fn smalltalk(kind: SmalltalkKind, first_today: bool) -> (Html, bool) {
     match kind {
-        SmalltalkKind::Greeting => tr_html!("smalltalk-greeting"),
-        SmalltalkKind::Thanks => tr_html!("smalltalk-thanks"),
-        SmalltalkKind::Acknowledgement => tr_html!("smalltalk-ok"),
-        SmalltalkKind::Goodbye => tr_html!("smalltalk-goodbye"),
-        SmalltalkKind::Laughter => tr_html!("smalltalk-laughter"),
-        SmalltalkKind::AboutBot => tr_html!("smalltalk-about-bot"),
-        SmalltalkKind::HowAreYou => tr_html!("smalltalk-how-are-you"),
+        SmalltalkKind::Greeting if first_today => (tr_html!("smalltalk-greeting"), true),
+        SmalltalkKind::Greeting => (tr_html!("smalltalk-greeting-again"), false),
+        SmalltalkKind::Thanks => (tr_html!("smalltalk-thanks"), false),
+        SmalltalkKind::Acknowledgement => (tr_html!("smalltalk-ok"), false),
+        SmalltalkKind::Goodbye => (tr_html!("smalltalk-goodbye"), false),
+        SmalltalkKind::Laughter => (tr_html!("smalltalk-laughter"), false),
+        SmalltalkKind::AboutBot => (tr_html!("smalltalk-about-bot"), false),
+        SmalltalkKind::HowAreYou => (tr_html!("smalltalk-how-are-you"), false),
     }
 }
 
@@ -145,7 +170,8 @@ pub async fn feedback(
     Ok(())
 }
 
-/// "Transmettre à un formateur": flag the question and tell the trainers, once.
+/// "Transmettre à un formateur": flag the question and tell the trainers, once. The answer (or suggestions) stays
+/// on screen without the forward button; a short new message says what happens next.
 pub async fn forward(
     tg: Telegram,
     db: Db,
@@ -159,11 +185,34 @@ pub async fn forward(
         Err(DbError::NotFound) => return super::fallback::expired_button(tg, query).await,
         Err(DbError::Other(error)) => return Err(error),
     };
-    notify_trainers(&db, &settings, &clock, &query.from, question_id, &question.text).await?;
-    tg.replace(query, tr_html!("forward-done"), keyboards::main_menu(None), Some(tr!("forward-done-short")))
-        .await
-        .checked()?;
+    let reached = notify_trainers(&db, &settings, &clock, &query.from, question_id, &question.text).await?;
+    if let Some((chat, message, keyboard)) = pressed_keyboard(&query) {
+        // A second press (a double tap, a re-delivered update) finds the button already gone: nothing to edit.
+        let kept = keyboards::without_forward(keyboard);
+        if &kept != keyboard {
+            tg.edit_keyboard(chat, message, kept).await.checked()?;
+        }
+    }
+    if let Some((chat, _)) = super::menu::origin(&query) {
+        tg.send(chat, forward_confirmation(reached), None).await.checked()?;
+    }
+    tg.answer_callback(query.id, Some(tr!("forward-done-short"))).await;
     Ok(())
+}
+
+/// The chat, message and keyboard a button was pressed on, when Telegram sent them.
+fn pressed_keyboard(query: &CallbackQuery) -> Option<(ChatId, MessageId, &InlineKeyboardMarkup)> {
+    match &query.message {
+        Some(MaybeInaccessibleMessage::Regular(message)) => {
+            Some((message.chat.id, message.id, message.reply_markup()?))
+        }
+        _ => None,
+    }
+}
+
+/// What the merchant is told once their question is passed on: honest about whether a trainer has it now.
+fn forward_confirmation(reached: bool) -> Html {
+    if reached { tr_html!("forward-done") } else { tr_html!("forward-done-later") }
 }
 
 /// `/formateur <message>`: straight to the trainers, recorded like a forwarded question.
@@ -184,20 +233,22 @@ pub async fn to_trainer(
     let question = NewQuestion {
         user_id: user.id,
         text: &stored,
-        outcome: "fallback",
+        outcome: "trainer",
         faq_id: None,
         score: None,
         now: clock.unix(),
     };
     let question_id = db.record_question(question).await?;
-    notify_trainers(&db, &settings, &clock, user, question_id, &stored).await?;
-    tg.send(msg.chat.id, tr_html!("forward-done"), Some(keyboards::main_menu(None))).await.checked()?;
+    let reached = notify_trainers(&db, &settings, &clock, user, question_id, &stored).await?;
+    tg.send(msg.chat.id, forward_confirmation(reached), None).await.checked()?;
     Ok(())
 }
 
 /// Marks the question as forwarded and, the first time only, queues it for every trainer and admin who can
 /// receive it (they opened the bot and did not block it), in one transaction; the delivery worker sends it.
-/// All of them also find it in `/sans_reponse`.
+/// All of them also find it in `/sans_reponse`, and staff who had never opened the bot see it on their first
+/// `/start`. Returns whether at least one reachable trainer exists and the note was queued for them (a question
+/// forwarded before counts as queued).
 async fn notify_trainers(
     db: &Db,
     settings: &BotSettings,
@@ -205,7 +256,7 @@ async fn notify_trainers(
     from: &User,
     question_id: i64,
     text: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
     let mut recipients = Vec::new();
     for trainer in settings.roles.staff() {
@@ -215,13 +266,16 @@ async fn notify_trainers(
     }
     let now = clock.unix();
     let mut tx = db.begin().await?;
-    if tx.forward_question(question_id, from.id, now).await? {
-        let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
-        let payload = tx.insert_payload(&Payload { text: note.into_string(), button: None }, now).await?;
-        for chat in recipients {
-            tx.enqueue(DeliveryKind::TrainerNote, &question_id.to_string(), chat.0, payload, now, now).await?;
-        }
+    if !tx.forward_question(question_id, from.id, now).await? {
+        tx.commit().await?;
+        return Ok(true);
+    }
+    let note = tr_html!("forward-to-trainer", first_name = from.first_name, question = text);
+    let payload = tx.insert_payload(&Payload { text: note.into_string(), button: None }, now).await?;
+    let reached = !recipients.is_empty();
+    for chat in recipients {
+        tx.enqueue(DeliveryKind::TrainerNote, &question_id.to_string(), chat.0, payload, now, now).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(reached)
 }

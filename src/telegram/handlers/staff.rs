@@ -1,7 +1,7 @@
 //! Commands for trainers and admins: statistics, the questions the bot could not answer, and an FAQ entry as its
 //! reviewers see it (`/fiche`: the answer, every source, the review date and what `faq check` would say).
 
-use teloxide::types::Message;
+use teloxide::types::{ChatId, Message, UserId};
 
 use super::HandlerResult;
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
         review::{is_stale, stated_facts},
     },
     startup::BotSettings,
-    storage::Db,
+    storage::{Db, questions::QuestionRecord},
     telegram::Telegram,
     text::{Html, escape},
     tr_html, webinar,
@@ -28,6 +28,7 @@ pub async fn stats(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         "staff-stats",
         users = users,
         reachable = reachable,
+        questions = q.questions,
         answered = q.answer,
         suggested = q.suggest,
         unanswered = q.fallback,
@@ -46,11 +47,8 @@ pub async fn unanswered(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
         tg.send(msg.chat.id, tr_html!("staff-unanswered-none"), None).await.checked()?;
         return Ok(());
     }
-    let lines = questions.iter().map(|q| {
-        let forwarded = if q.forwarded_at.is_some() { "📨 " } else { "" };
-        Html::trusted(format!("• {forwarded}<i>{}</i>", escape(&q.text)))
-    });
-    let text = tr_html!("staff-unanswered-title", count = questions.len()).push(&Html::join(lines, "\n"));
+    let text =
+        Html::paragraphs([tr_html!("staff-unanswered-title", count = questions.len()), question_list(&questions)]);
     tg.send(msg.chat.id, text, None).await.checked()?;
     Ok(())
 }
@@ -84,29 +82,51 @@ pub async fn entry_review(
 
 /// An entry for its reviewers: question, answer, every source as a link, review date and warnings.
 fn review_card(entry: &FaqEntry, today: jiff::civil::Date) -> Html {
-    let mut text = tr_html!(
+    let card = tr_html!(
         "review-card",
         id = entry.id.as_str(),
         chapter = entry.chapter.as_str(),
         question = entry.question.as_str(),
         answer = entry.answer.trim()
     );
-    let sources = entry.sources.iter().map(|url| Html::trusted(format!("• {}", escape(url))));
-    text = text.push(&Html::escape("\n\n")).push(&if entry.sources.is_empty() {
+    let sources = if entry.sources.is_empty() {
         tr_html!("review-no-sources")
     } else {
-        tr_html!("review-sources").push(&Html::escape("\n")).push(&Html::join(sources, "\n"))
-    });
+        let lines = entry.sources.iter().map(|url| Html::trusted(format!("• {}", escape(url))));
+        Html::lines(std::iter::once(tr_html!("review-sources")).chain(lines))
+    };
     let reviewed = match entry.reviewed {
         None => tr_html!("review-never"),
         Some(date) if is_stale(date, today) => tr_html!("review-date-stale", date = webinar::french_day(date)),
         Some(date) => tr_html!("review-date", date = webinar::french_day(date)),
     };
-    text = text.push(&Html::escape("\n")).push(&reviewed);
-    if entry.sources.is_empty()
-        && let Some((_, fragment)) = stated_facts(&entry.answer).into_iter().next()
-    {
-        text = text.push(&Html::escape("\n")).push(&tr_html!("review-unsourced", fragment = fragment));
+    let unsourced = stated_facts(&entry.answer)
+        .into_iter()
+        .next()
+        .filter(|_| entry.sources.is_empty())
+        .map(|(_, fragment)| tr_html!("review-unsourced", fragment = fragment));
+    Html::paragraphs([card, Html::lines(std::iter::once(sources).chain(std::iter::once(reviewed)).chain(unsourced))])
+}
+
+/// How far back a staff member's first `/start` looks for questions forwarded before they could be told.
+const PENDING_WINDOW_SECONDS: i64 = 30 * 24 * 3600;
+
+/// On a trainer's or admin's `/start`: the questions passed to trainers before their first visit (Telegram let the
+/// bot tell them nothing then), so that none is lost. Sends nothing when there are none.
+pub async fn pending_forwards(tg: &Telegram, db: &Db, chat: ChatId, staff: UserId) -> HandlerResult {
+    let first_visit = db.user(staff).await?.created_at;
+    let pending = db.forwarded_between(first_visit - PENDING_WINDOW_SECONDS, first_visit, UNANSWERED_SHOWN).await?;
+    if !pending.is_empty() {
+        let text = Html::paragraphs([tr_html!("staff-pending-title", count = pending.len()), question_list(&pending)]);
+        tg.send(chat, text, None).await.checked()?;
     }
-    text
+    Ok(())
+}
+
+/// One line per question, 📨 marking those passed to a trainer.
+fn question_list(questions: &[QuestionRecord]) -> Html {
+    Html::lines(questions.iter().map(|q| {
+        let forwarded = if q.forwarded_at.is_some() { "📨 " } else { "" };
+        Html::trusted(format!("• {forwarded}<i>{}</i>", escape(&q.text)))
+    }))
 }
