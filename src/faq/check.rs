@@ -228,7 +228,11 @@ pub(crate) fn read_dir(
     let calibration = match crate::faq::content::read_calibration(dir) {
         Ok(messages) => messages,
         Err(e) => {
-            errors.push(ContentError::new(&dir.join("calibration"), None, format!("{e:#}")));
+            errors.push(ContentError::new(
+                &dir.join("calibration"),
+                None,
+                Problem::CannotRead { error: format!("{e:#}") },
+            ));
             Vec::new()
         }
     };
