@@ -153,6 +153,8 @@ impl Default for Thresholds {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub id: String,
+    /// In [0, 1]: the ranking score (lexical score + `intent_weight` × intent probability) divided by its
+    /// largest possible value, `1 + intent_weight`. Shown and recorded only; decisions use the features.
     pub score: f32,
 }
 
@@ -384,7 +386,9 @@ impl FaqIndex {
     }
 
     pub(crate) fn decide(&self, scores: &Scores, t: &Thresholds) -> Match {
-        let candidate = |s: &Scored| Candidate { id: self.entry_at(s.entry).id.clone(), score: s.score };
+        let scale = 1.0 + t.intent_weight.max(0.0);
+        let candidate =
+            |s: &Scored| Candidate { id: self.entry_at(s.entry).id.clone(), score: (s.score / scale).clamp(0.0, 1.0) };
         let best = scores.ranked.first().map(candidate);
         let outcome = match decision(scores, t) {
             Decision::Answer => Outcome::Answer(candidate(&scores.ranked[0])),
