@@ -32,19 +32,9 @@ fn shipped() -> FaqContent {
     FaqContent::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A pronounceable vocabulary and Zipf-like word picks.
 fn synthetic(entries: usize, lexicon_from: &FaqContent) -> (FaqContent, Vec<String>) {
