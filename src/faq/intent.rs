@@ -241,27 +241,60 @@ pub fn features(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, phonetic
     out
 }
 
-/// An example's features, class and weight.
-struct Featurized {
-    features: Vec<(u64, f32)>,
-    class: usize,
-    weight: f32,
+/// The training set in one flat buffer (compressed sparse rows): each example's hashed features
+/// are mapped to weight rows as they are extracted, so no per-example feature vector is kept and
+/// the peak memory of training is the weights plus this buffer.
+struct TrainingRows {
+    /// Hashed feature → weight row.
+    rows: FeatureMap,
+    /// `cells[starts[i]..starts[i + 1]]` are example `i`'s (row, value) pairs.
+    starts: Vec<usize>,
+    cells: Vec<(u32, f32)>,
+    /// Each kept example's class and weight.
+    labels: Vec<(usize, f32)>,
+    /// A hash of everything the model depends on (settings, classes, every example's features).
+    key: u64,
 }
 
-fn featurize(lexicon: &Lexicon, examples: &[Example], params: &IntentParams) -> Vec<Featurized> {
-    let normalizer = Normalizer::new();
-    examples
-        .iter()
-        .map(|x| Featurized {
-            features: features(&x.text, lexicon, &normalizer, params.phonetic),
-            class: x.class as usize,
-            weight: x.weight,
-        })
-        .collect()
-}
+impl TrainingRows {
+    /// Extracts the features of `examples`; examples outside `0..classes` or without weight
+    /// are skipped (they still count in the key).
+    fn new(lexicon: &Lexicon, classes: usize, examples: &[Example], params: &IntentParams) -> Self {
+        let normalizer = Normalizer::new();
+        let mut key = hash_bytes(0, &[format!("{params:?}{classes}").as_bytes()]);
+        let mut out = Self {
+            rows: FeatureMap::default(),
+            starts: vec![0],
+            cells: Vec::new(),
+            labels: Vec::with_capacity(examples.len()),
+            key: 0,
+        };
+        for x in examples {
+            let features = features(&x.text, lexicon, &normalizer, params.phonetic);
+            key = hash_bytes(0, &[&key.to_le_bytes(), &x.class.to_le_bytes(), &x.weight.to_le_bytes()]);
+            for (h, v) in &features {
+                key = hash_bytes(0, &[&key.to_le_bytes(), &h.to_le_bytes(), &v.to_le_bytes()]);
+            }
+            let class = x.class as usize;
+            if class >= classes || x.weight <= 0.0 {
+                continue;
+            }
+            for (h, v) in features {
+                let next = out.rows.len() as u32;
+                out.cells.push((*out.rows.entry(h).or_insert(next), v));
+            }
+            out.starts.push(out.cells.len());
+            out.labels.push((class, x.weight));
+        }
+        out.key = key;
+        out
+    }
 
-/// A training row: sparse features (row index, value), class, weight.
-type Row = (Vec<(u32, f32)>, usize, f32);
+    fn example(&self, i: usize) -> (&[(u32, f32)], usize, f32) {
+        let (class, weight) = self.labels[i];
+        (&self.cells[self.starts[i]..self.starts[i + 1]], class, weight)
+    }
+}
 
 /// A trained multinomial logistic regression over hashed features.
 pub struct IntentModel {
@@ -314,31 +347,15 @@ impl IntentModel {
     /// Trains on `examples` (classes `0..classes`, the last one being out of scope).
     #[must_use]
     pub fn train(lexicon: &Lexicon, classes: usize, examples: &[Example], params: &IntentParams) -> Self {
-        Self::train_featurized(classes, &featurize(lexicon, examples, params), params)
+        Self::train_rows(classes, TrainingRows::new(lexicon, classes, examples, params), params)
     }
 
-    fn train_featurized(classes: usize, featurized: &[Featurized], params: &IntentParams) -> Self {
+    fn train_rows(classes: usize, data: TrainingRows, params: &IntentParams) -> Self {
         let normalizer = Normalizer::new();
-        let mut rows = FeatureMap::default();
-        let data: Vec<Row> = featurized
-            .iter()
-            .filter(|x| x.class < classes && x.weight > 0.0)
-            .map(|x| {
-                let sparse = x
-                    .features
-                    .iter()
-                    .map(|&(h, v)| {
-                        let next = rows.len() as u32;
-                        (*rows.entry(h).or_insert(next), v)
-                    })
-                    .collect();
-                (sparse, x.class, x.weight)
-            })
-            .collect();
-        let mut weights = vec![0.0f32; rows.len() * classes];
+        let mut weights = vec![0.0f32; data.rows.len() * classes];
         let mut bias = vec![0.0f32; classes];
         let mut scale = 1.0f32;
-        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut order: Vec<usize> = (0..data.labels.len()).collect();
         let mut rng = Rng(params.seed | 1);
         let mut z = vec![0.0f32; classes];
         let mut active: Vec<(usize, f32)> = Vec::with_capacity(classes);
@@ -348,7 +365,7 @@ impl IntentModel {
             }
             let eta = params.learning_rate / (1.0 + epoch as f32);
             for &i in &order {
-                let (x, y, w) = &data[i];
+                let (x, y, w) = data.example(i);
                 z.copy_from_slice(&bias);
                 for &(f, v) in x {
                     let row = &weights[f as usize * classes..(f as usize + 1) * classes];
@@ -358,7 +375,7 @@ impl IntentModel {
                     }
                 }
                 softmax(&mut z);
-                z[*y] -= 1.0;
+                z[y] -= 1.0;
                 scale *= 1.0 - eta * params.l2;
                 for (b, g) in bias.iter_mut().zip(&z) {
                     *b -= eta * w * g;
@@ -385,6 +402,7 @@ impl IntentModel {
         for wc in &mut weights {
             *wc *= scale;
         }
+        let TrainingRows { rows, .. } = data;
         Self { classes, phonetic: params.phonetic, rows, weights, bias, normalizer }
     }
 
@@ -398,22 +416,17 @@ impl IntentModel {
             return None;
         }
         let examples: Vec<Example> = examples(content, params).into_iter().map(|g| g.example).collect();
-        let featurized = featurize(&content.lexicon, &examples, params);
-        // The model depends only on the featurised examples and the settings.
-        let mut key = hash_bytes(0, &[format!("{params:?}{classes}").as_bytes()]);
-        for x in &featurized {
-            key = hash_bytes(0, &[&key.to_le_bytes(), &x.class.to_le_bytes(), &x.weight.to_le_bytes()]);
-            for (h, v) in &x.features {
-                key = hash_bytes(0, &[&key.to_le_bytes(), &h.to_le_bytes(), &v.to_le_bytes()]);
-            }
-        }
+        // The model depends only on the examples' features and the settings.
+        let data = TrainingRows::new(&content.lexicon, classes, &examples, params);
+        let key = data.key;
+        drop(examples);
         // Held during training: index builds of the same content running at once (parallel
         // tests, a reload racing startup) wait for one training instead of each doing it.
         let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, model)) = cache.iter().find(|(k, _)| *k == key) {
             return Some(Arc::clone(model));
         }
-        let model = Arc::new(Self::train_featurized(classes, &featurized, params));
+        let model = Arc::new(Self::train_rows(classes, data, params));
         if cache.len() >= CACHE_SIZE {
             cache.remove(0);
         }
