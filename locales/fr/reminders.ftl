@@ -49,12 +49,12 @@ sessions-item = • { $when } : { $title }{ $special ->
 sessions-item-link = { "  " }lien : { $url }
 sessions-help =
     Commandes du planning :
-    • /seance_ajouter 19/12/2026 14:00 Titre | https://lien : une séance spéciale (le lien est facultatif)
+    • /seance_ajouter 19/12/2026 14h Titre | lien : une séance spéciale (le lien, une adresse web, est facultatif)
     • /seance_annuler 24/12/2026 Message aux abonnés : annuler un jour (le message est facultatif)
-    • /seance_modifier 07/12/2026 Nouveau titre | https://lien : changer le titre, le lien ou les deux
-sessions-usage-add = Tapez par exemple : /seance_ajouter 19/12/2026 14:00 Spécial Noël | https://visio.exemple.fr/noel (date, heure, titre, et le lien si ce n'est pas celui d'habitude).
+    • /seance_modifier 07/12/2026 Nouveau titre | lien : changer le titre, le lien ou les deux
+sessions-usage-add = Tapez par exemple : /seance_ajouter 19/12/2026 14h Spécial Noël | { $example_link } (date, heure, titre, et le lien si ce n'est pas celui d'habitude).
 sessions-usage-cancel = Tapez par exemple : /seance_annuler 24/12/2026 Bonnes fêtes, reprise le lundi 28 ! (date, puis le message facultatif envoyé aux abonnés des rappels).
-sessions-usage-change = Tapez par exemple : /seance_modifier 07/12/2026 Les frais de port | https://visio.exemple.fr/b (date, puis le nouveau titre, le nouveau lien après « | », ou les deux).
+sessions-usage-change = Tapez par exemple : /seance_modifier 07/12/2026 Les frais de port | { $example_link } (date, puis le nouveau titre, le nouveau lien après « | », ou les deux).
 sessions-past = Ce jour est déjà passé : choisissez une date à venir.
 sessions-no-session = Aucune séance n'est prévue { $day } : rien à changer.
 sessions-added = ✅ Séance ajoutée : { $when }, « { $title } ».

@@ -100,7 +100,7 @@ async fn the_real_binary_a_minute_before_ten_sends_the_reminder_just_after_ten()
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
     // Monday 7 December 2026, 09:59:00 in Paris (UTC+1).
-    let mut bot = start_bot(&server.api_url().to_string(), database.url.expose(), "2026-12-07 08:59:00", dir.path());
+    let mut bot = start_bot(server.api_url().as_ref(), database.url.expose(), "2026-12-07 08:59:00", dir.path());
     wait_until("the reminder arrives", Duration::from_secs(120), || reminders(&emulator, 4201) > 0).await;
     let elapsed = started.elapsed();
     // The bot's clock reads 09:59:00 when the faketime wrapper starts, within a fraction of a second of the spawn

@@ -18,6 +18,9 @@ use crate::{
     webinar::{self, Schedule, Session, SessionChange, SessionCommand},
 };
 
+/// The link in the usage examples (a placeable: a URL's colon is not French punctuation).
+const EXAMPLE_LINK: &str = "https://visio.exemple.fr/seance";
+
 /// How many sessions `/seances` lists.
 const LISTED: usize = 10;
 
@@ -90,7 +93,7 @@ pub async fn add(
 ) -> HandlerResult {
     let today = today(&settings, &clock);
     let Some(SessionCommand::Add { date, start, title, url }) = SessionCommand::parse_add(&args, today) else {
-        return reply(&tg, &msg, tr_html!("sessions-usage-add")).await;
+        return reply(&tg, &msg, tr_html!("sessions-usage-add", example_link = EXAMPLE_LINK)).await;
     };
     if date < today {
         return reply(&tg, &msg, tr_html!("sessions-past")).await;
@@ -151,7 +154,7 @@ pub async fn change(
 ) -> HandlerResult {
     let today = today(&settings, &clock);
     let Some(SessionCommand::Change { date, title, url }) = SessionCommand::parse_change(&args, today) else {
-        return reply(&tg, &msg, tr_html!("sessions-usage-change")).await;
+        return reply(&tg, &msg, tr_html!("sessions-usage-change", example_link = EXAMPLE_LINK)).await;
     };
     if date < today {
         return reply(&tg, &msg, tr_html!("sessions-past")).await;
