@@ -161,6 +161,8 @@ impl Application {
         }));
 
         let outcome = tokio::select! {
+            // A part that stops because the token was cancelled did not stop on its own: the token is looked at first.
+            biased;
             () = stop.cancelled() => {
                 tracing::info!("stop requested");
                 Ok(())
