@@ -9,7 +9,10 @@
 //! (`DATABASE_URL=postgres://…` to run on PostgreSQL; a fresh SQLite file otherwise).
 
 use std::{
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -28,12 +31,13 @@ const FIRST_SUBSCRIBER: i64 = 2_000_000;
 const SESSION: &str = "2026-12-07T09:00:00Z";
 const LEAD: Duration = Duration::from_secs(5);
 
-/// The system clock, shifted by a fixed amount (only this script does that; the bot uses the system clock).
-struct Shifted(SignedDuration);
+/// The system clock, shifted by some milliseconds (only this script does that; the bot uses the system clock).
+/// The shift is set once the application is built, so start-up time is not counted as lateness.
+struct Shifted(Arc<AtomicI64>);
 
 impl Clock for Shifted {
     fn now(&self) -> Timestamp {
-        Timestamp::now() + self.0
+        Timestamp::now() + SignedDuration::from_millis(self.0.load(Ordering::SeqCst))
     }
 }
 
@@ -68,10 +72,15 @@ async fn main() -> anyhow::Result<()> {
     common.faq_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
     let telegram = TelegramSettings { token: BotToken::new(emulator.token()), api_url: Some(server.api_url()) };
     let session: Timestamp = SESSION.parse()?;
-    let scheduled = Instant::now() + LEAD;
-    let shift = session.duration_since(Timestamp::now()) - SignedDuration::try_from(LEAD)?;
-    let clock = AppClock::new(Arc::new(Shifted(shift)));
+    // While the application starts, its clock reads an hour before the reminder.
+    let shift = Arc::new(AtomicI64::new(
+        (session.duration_since(Timestamp::now()) - SignedDuration::from_hours(1)).as_millis() as i64,
+    ));
+    let clock = AppClock::new(Arc::new(Shifted(shift.clone())));
     let app = Application::build(Settings::with_common(common, telegram), clock).await?;
+    let scheduled = Instant::now() + LEAD;
+    let lead = SignedDuration::try_from(LEAD)?;
+    shift.store((session.duration_since(Timestamp::now()) - lead).as_millis() as i64, Ordering::SeqCst);
     let stop = app.stop_token();
     let running = tokio::spawn(app.run_until_stopped());
     println!("{subscribers} subscribers at ACCEL_SEND_RATE={rate} on {:?}; reminder due in {LEAD:?}", db.backend());
