@@ -262,6 +262,9 @@ pub struct CommonSettings {
     pub course_url: Url,
     /// Where merchants join the live webinar (a video-conference room), if the operator has one.
     pub webinar_url: Option<Url>,
+    /// When webinar reminders leave on a default day (`ACCEL_REMINDER_TIME`, local time, at most the session's
+    /// 10:00 start); a special session's reminder leaves as long before its own start.
+    pub reminder_time: jiff::civil::Time,
     pub delivery: DeliverySettings,
 }
 
@@ -278,7 +281,7 @@ pub struct DeliverySettings {
     pub lease_secs: i64,
     /// Deliveries claimed at once; also the most that can be sent twice after a crash (`ACCEL_DELIVERY_BATCH`).
     pub batch: u32,
-    /// Run the worker in the background (tests drive it by hand instead).
+    /// Run the worker and the reminder scheduler in the background (tests drive them by hand instead).
     pub background: bool,
 }
 
@@ -361,13 +364,23 @@ impl CommonSettings {
                 ConfigError::invalid("ACCEL_WEBINAR_URL", "an http(s) URL of the live webinar room", &raw)
             })?),
         };
+        let reminder_time = parse_reminder_time(source.get("ACCEL_REMINDER_TIME"))?;
         let delivery = DeliverySettings::from_source(source)?;
-        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url, delivery })
+        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url, reminder_time, delivery })
     }
 }
 
 /// Default base URL of the course platform (see README): an operator points it at their own.
 pub const DEFAULT_COURSE_URL: &str = "https://formation.accelerateur.example/parcours/";
+
+/// `HH:MM`, from midnight to the session's start; unset means the session's start.
+fn parse_reminder_time(raw: Option<String>) -> Result<jiff::civil::Time, ConfigError> {
+    let start = crate::webinar::default_start();
+    let Some(raw) = raw else { return Ok(start) };
+    jiff::civil::Time::strptime("%H:%M", raw.trim()).ok().filter(|time| *time <= start).ok_or_else(|| {
+        ConfigError::invalid("ACCEL_REMINDER_TIME", "a local time HH:MM no later than 10:00, e.g. 09:45", &raw)
+    })
+}
 
 fn parse_http_url(raw: &str) -> Option<Url> {
     Url::parse(raw.trim()).ok().filter(|url| matches!(url.scheme(), "http" | "https"))
@@ -494,6 +507,18 @@ mod tests {
         for raw in ["30", "200"] {
             let common = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap();
             assert_eq!(common.delivery.reply_rate(), 1, "replies keep one message per second");
+        }
+    }
+
+    #[test]
+    fn reminders_leave_at_the_session_start_unless_set_earlier() {
+        let start = jiff::civil::Time::constant(10, 0, 0, 0);
+        assert_eq!(CommonSettings::from_source(&[]).unwrap().reminder_time, start);
+        let early = CommonSettings::from_source(&[("ACCEL_REMINDER_TIME", "09:45")]).unwrap();
+        assert_eq!(early.reminder_time, jiff::civil::Time::constant(9, 45, 0, 0));
+        for raw in ["10:30", "9h", "25:00"] {
+            let error = CommonSettings::from_source(&[("ACCEL_REMINDER_TIME", raw)]).unwrap_err();
+            assert!(error.to_string().starts_with("ACCEL_REMINDER_TIME is invalid"), "{error}");
         }
     }
 

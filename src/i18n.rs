@@ -18,6 +18,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("questions.ftl", include_str!("../locales/fr/questions.ftl")),
     ("course.ftl", include_str!("../locales/fr/course.ftl")),
     ("announcements.ftl", include_str!("../locales/fr/announcements.ftl")),
+    ("reminders.ftl", include_str!("../locales/fr/reminders.ftl")),
 ];
 
 /// The loaded French bundle.

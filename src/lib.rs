@@ -29,6 +29,8 @@ pub mod french;
 pub mod fuzz_checks;
 /// French messages from Fluent files.
 pub mod i18n;
+/// The webinar reminder scheduler: queues each session's reminders into the delivery queue when due.
+pub mod reminders;
 /// `accelerateur sandbox`: the bot in a browser chat page, through the Bot API emulator.
 pub mod sandbox;
 /// Builds and runs the bot.

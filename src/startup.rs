@@ -1,10 +1,11 @@
 //! [`Application`]: builds the running bot from [`Settings`] and runs its parts until told to stop.
 //!
 //! [`Application::build`] opens the database, connects to the Bot API and assembles the parts that run: the
-//! dispatcher (updates in, direct replies out) and the delivery worker (the outbox: announcements, notes to
-//! trainers). [`Application::run_until_stopped`] runs them side by side under one [`CancellationToken`] and, as
-//! soon as one of them stops, stops the others and reports which one stopped and why. A scheduler and an HTTP
-//! server join the same `select!` when they exist. `main`, the sandbox and the integration tests all use `build`.
+//! dispatcher (updates in, direct replies out), the delivery worker (the outbox: announcements, notes to
+//! trainers, webinar reminders) and the reminder scheduler (which queues reminders when due, and at start-up those
+//! missed while the bot was down). [`Application::run_until_stopped`] runs them side by side under one [`CancellationToken`] and, as
+//! soon as one of them stops, stops the others and reports which one stopped and why. An HTTP server joins the
+//! same `select!` when it exists. `main`, the sandbox and the integration tests all use `build`.
 
 use std::{sync::Arc, time::Duration};
 
@@ -20,6 +21,7 @@ use crate::{
     config::{CommonSettings, DEFAULT_COURSE_URL, DeliverySettings, RoleSettings, Settings},
     content::LiveContent,
     delivery::DeliveryWorker,
+    reminders::ReminderScheduler,
     storage::{Db, users::Role},
     telegram::{Telegram, Tg, commands, dialogue, schema::schema},
 };
@@ -34,6 +36,7 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Application {
     dispatcher: Dispatcher<Tg, anyhow::Error, DefaultKey>,
     worker: DeliveryWorker,
+    reminders: ReminderScheduler,
     db: Db,
     stop: CancellationToken,
     background_delivery: bool,
@@ -87,6 +90,11 @@ impl Application {
 
         let tg = Telegram::new(bot.clone(), db.clone());
         let worker = DeliveryWorker::new(db.clone(), tg.clone(), clock.clone(), delivery.clone());
+        let reminders = ReminderScheduler::new(db.clone(), clock.clone(), &settings.common, worker.clone());
+        // Start-up catch-up: a reminder missed while the bot was down leaves now if its session has not ended.
+        if let Err(error) = reminders.tick().await {
+            tracing::error!(error.cause_chain = ?error, "cannot look for missed webinar reminders; the scheduler retries");
+        }
         let dialogues = dialogue::storage(db.clone(), clock.clone());
         let config: BotSettings = Arc::new(settings.common.clone());
         let dispatcher = Dispatcher::builder(bot, schema())
@@ -96,7 +104,8 @@ impl Application {
             })
             .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
             .build();
-        Ok(Self { dispatcher, worker, db, stop: CancellationToken::new(), background_delivery: delivery.background })
+        let stop = CancellationToken::new();
+        Ok(Self { dispatcher, worker, reminders, db, stop, background_delivery: delivery.background })
     }
 
     /// Cancelling this token stops every part gracefully (Ctrl-C, SIGTERM, the sandbox's stop, tests).
@@ -116,10 +125,16 @@ impl Application {
         self.worker.clone()
     }
 
+    /// The reminder scheduler, for tests that step it by hand (`background` off in the settings).
+    #[must_use]
+    pub fn reminder_scheduler(&self) -> ReminderScheduler {
+        self.reminders.clone()
+    }
+
     /// Runs every part until the stop token is cancelled or one part stops; then stops the others. `Err` says
     /// which part stopped on its own, and why.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let Self { mut dispatcher, worker, db, stop, background_delivery } = self;
+        let Self { mut dispatcher, worker, reminders, db, stop, background_delivery } = self;
         let dispatcher_stop = dispatcher.shutdown_token();
         // The parts are aborted if this future is dropped (a test's abrupt restart), never left running alone.
         let mut updates: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
@@ -135,21 +150,38 @@ impl Application {
                 Ok(())
             }
         }));
+        let scheduler_stop = stop.child_token();
+        let mut scheduler: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
+            if background_delivery {
+                reminders.run(scheduler_stop).await
+            } else {
+                scheduler_stop.cancelled().await;
+                Ok(())
+            }
+        }));
 
         let outcome = tokio::select! {
+            // A part that stops because the token was cancelled did not stop on its own: the token is looked at first.
+            biased;
             () = stop.cancelled() => {
                 tracing::info!("stop requested");
                 Ok(())
             }
             result = &mut updates => report_exit("dispatcher", result),
             result = &mut deliveries => report_exit("delivery worker", result),
+            result = &mut scheduler => report_exit("reminder scheduler", result),
         };
 
         stop.cancel();
         if let Ok(done) = dispatcher_stop.shutdown() {
             let _ = tokio::time::timeout(STOP_TIMEOUT, done).await;
         }
-        for (name, task) in [("dispatcher", &mut updates), ("delivery worker", &mut deliveries)] {
+        let parts = [
+            ("dispatcher", &mut updates),
+            ("delivery worker", &mut deliveries),
+            ("reminder scheduler", &mut scheduler),
+        ];
+        for (name, task) in parts {
             if !task.is_finished() && tokio::time::timeout(STOP_TIMEOUT, &mut *task).await.is_err() {
                 tracing::warn!(part = name, "did not stop in time; abandoning it");
                 task.abort();

@@ -41,7 +41,7 @@ ask-prompt =
 webinars-text =
     📅 <b>Webinaires en direct</b>
 
-    Un webinaire a lieu chaque jour de semaine à 10 h (heure de Paris) : un formateur présente un thème et répond à vos questions en direct.
+    Un webinaire a lieu chaque jour de semaine à 10 h (heure de Paris), sauf les jours fériés : un formateur présente un thème et répond à vos questions en direct.
 
     Prochaine séance : <b>{ $next_session }</b>.
 
@@ -52,11 +52,6 @@ date-long = { $day ->
         [1] 1er
        *[other] { $day }
     } { $month } { $year }
-
-reminders-soon =
-    🔔 <b>Mes rappels</b>
-
-    Les rappels avant chaque webinaire arrivent très bientôt dans le bot. En attendant, le webinaire a lieu chaque jour de semaine à 10 h (heure de Paris).
 
 unknown-command =
     Je ne connais pas cette commande 🤔

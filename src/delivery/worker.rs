@@ -6,10 +6,14 @@
 //! record leaves the row leased; once the lease expires it is sent again, so a crash duplicates at most the
 //! sends of one batch. Tests drive the step by hand ([`DeliveryWorker::run_until_empty`]) with the manual clock.
 
-use std::collections::{BTreeSet, HashMap};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+};
 
 use futures::StreamExt as _;
 use teloxide::types::ChatId;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::{pacer::Pacer, policy, progress};
@@ -18,7 +22,7 @@ use crate::{
     config::DeliverySettings,
     storage::{
         Db,
-        deliveries::{ClaimedDelivery, Payload, Transition},
+        deliveries::{ClaimedDelivery, DeliveryKind, Payload, Transition},
     },
     telegram::{SendOutcome, Telegram, keyboards},
     text::Html,
@@ -46,13 +50,20 @@ pub struct DeliveryWorker {
     clock: AppClock,
     settings: DeliverySettings,
     pacer: Pacer,
+    wake: Arc<Notify>,
 }
 
 impl DeliveryWorker {
     #[must_use]
     pub fn new(db: Db, tg: Telegram, clock: AppClock, settings: DeliverySettings) -> Self {
         let pacer = Pacer::new(settings.rate);
-        Self { db, tg, clock, settings, pacer }
+        Self { db, tg, clock, settings, pacer, wake: Arc::new(Notify::new()) }
+    }
+
+    /// Ends the loop's idle pause at once: whoever queues deliveries due now (the reminder scheduler) calls it,
+    /// so they do not wait for the next look at the queue.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
     /// Claims one batch of due deliveries, sends them and records the outcomes; then updates the progress of
@@ -79,7 +90,8 @@ impl DeliveryWorker {
 
     /// One send, paced, and its outcome recorded.
     async fn deliver(&self, delivery: &ClaimedDelivery, payload: &Payload) {
-        let transition = match keyboards::link_button(payload.button.as_ref()) {
+        let stop_reminders = delivery.kind == DeliveryKind::Reminder.as_str();
+        let transition = match keyboards::delivery(payload.button.as_ref(), stop_reminders) {
             Ok(keyboard) => {
                 self.pacer.until_ready().await;
                 let text = Html::staff_markup(payload.text.clone());
@@ -122,6 +134,7 @@ impl DeliveryWorker {
             };
             tokio::select! {
                 () = stop.cancelled() => {}
+                () = self.wake.notified() => {}
                 () = tokio::time::sleep(pause) => {}
             }
         }

@@ -13,6 +13,10 @@ use super::{Db, DbResult, Tx, on_pool, on_tx};
 pub enum DeliveryKind {
     Announcement,
     TrainerNote,
+    /// A webinar reminder; the source key is the session's local day.
+    Reminder,
+    /// A trainer's notice that a day's webinar is cancelled; the source key is the day.
+    WebinarNotice,
 }
 
 impl DeliveryKind {
@@ -21,6 +25,8 @@ impl DeliveryKind {
         match self {
             Self::Announcement => "announcement",
             Self::TrainerNote => "trainer_note",
+            Self::Reminder => "reminder",
+            Self::WebinarNotice => "webinar_notice",
         }
     }
 }
@@ -62,6 +68,8 @@ pub struct ClaimedDelivery {
     pub chat_id: i64,
     pub payload_id: i64,
     pub announcement_id: Option<i64>,
+    /// [`DeliveryKind::as_str`].
+    pub kind: String,
     /// Transient failures so far.
     pub attempts: i32,
 }
@@ -109,11 +117,11 @@ const INSERT_DELIVERY: &str = "INSERT INTO deliveries (kind, source_key, chat_id
 const CLAIM_SQLITE: &str = "UPDATE deliveries SET lease_until = $1 WHERE id IN (SELECT id FROM deliveries \
      WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) \
      ORDER BY next_attempt_at, id LIMIT $3) \
-     RETURNING id, chat_id, payload_id, announcement_id, attempts";
+     RETURNING id, chat_id, payload_id, announcement_id, kind, attempts";
 const CLAIM_POSTGRES: &str = "UPDATE deliveries SET lease_until = $1 WHERE id IN (SELECT id FROM deliveries \
      WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) \
      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, chat_id, payload_id, announcement_id, attempts";
+     RETURNING id, chat_id, payload_id, announcement_id, kind, attempts";
 const COUNTS: &str = "SELECT \
      COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending, \
      COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent, \

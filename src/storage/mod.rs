@@ -6,7 +6,8 @@
 //! Several statements that must succeed together run in a [`Tx`] from [`Db::begin`] (storage functions taking
 //! `&mut Tx` compose into one transaction, run through [`on_tx!`]).
 //! One file per aggregate: [`users`], [`questions`], [`progress`], [`privacy`] (export and erasure),
-//! [`deliveries`] (the outbox the delivery worker drains), [`announcements`] and [`dialogues`].
+//! [`deliveries`] (the outbox the delivery worker drains), [`announcements`], [`dialogues`] and [`webinars`] (the
+//! webinar schedule's changes and the reminder fan-out).
 
 pub mod announcements;
 pub mod deliveries;
@@ -15,6 +16,7 @@ pub mod privacy;
 pub mod progress;
 pub mod questions;
 pub mod users;
+pub mod webinars;
 
 use std::{str::FromStr, time::Duration};
 

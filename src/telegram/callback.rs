@@ -67,6 +67,18 @@ pub enum CallbackData {
     },
     /// A step of `/annonce`, or the control of an announcement going out.
     Announce(AnnounceAction),
+    /// The webinar reminders: turn them on or off from the reminders screen or the onboarding question, or stop
+    /// them from under a reminder.
+    Reminders(ReminderChoice),
+}
+
+/// What a reminder button asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderChoice {
+    On,
+    Off,
+    /// *Ne plus recevoir ces rappels*, under a reminder: off, and the reminder keeps its join button.
+    Stop,
 }
 
 /// Buttons of the announcement composer (the draft being composed is in the dialogue state) and of the
@@ -142,6 +154,9 @@ impl CallbackData {
             ("an", Some("at"), Some(draft)) => Self::Announce(AnnounceAction::Schedule { draft: parse_id(draft)? }),
             ("an", Some("x"), None) => Self::Announce(AnnounceAction::Abort),
             ("an", Some("stop"), Some(id)) => Self::Announce(AnnounceAction::Stop { id: parse_id(id)? }),
+            ("rm", Some("on"), None) => Self::Reminders(ReminderChoice::On),
+            ("rm", Some("off"), None) => Self::Reminders(ReminderChoice::Off),
+            ("rm", Some("stop"), None) => Self::Reminders(ReminderChoice::Stop),
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -185,6 +200,11 @@ impl fmt::Display for CallbackData {
                 AnnounceAction::Abort => f.write_str("an:x"),
                 AnnounceAction::Stop { id } => write!(f, "an:stop:{id}"),
             },
+            Self::Reminders(choice) => f.write_str(match choice {
+                ReminderChoice::On => "rm:on",
+                ReminderChoice::Off => "rm:off",
+                ReminderChoice::Stop => "rm:stop",
+            }),
         }
     }
 }
@@ -227,6 +247,9 @@ mod tests {
             CallbackData::Announce(AnnounceAction::Schedule { draft: i64::MAX }),
             CallbackData::Announce(AnnounceAction::Abort),
             CallbackData::Announce(AnnounceAction::Stop { id: i64::MAX }),
+            CallbackData::Reminders(ReminderChoice::On),
+            CallbackData::Reminders(ReminderChoice::Off),
+            CallbackData::Reminders(ReminderChoice::Stop),
         ]
     }
 
@@ -254,6 +277,8 @@ mod tests {
             "an:go:0",
             "an:stop:x",
             "an:nob:1",
+            "rm:maybe",
+            "rm:on:1",
             "x",
             &"m".repeat(65),
         ] {

@@ -39,6 +39,10 @@ pub enum StaffCommand {
     Fiche(String),
     Annonce,
     Annonces,
+    Seances,
+    SeanceAjouter(String),
+    SeanceAnnuler(String),
+    SeanceModifier(String),
 }
 
 /// Commands for admins only.
@@ -72,6 +76,10 @@ pub fn staff_list() -> Vec<BotCommand> {
         BotCommand::new("fiche", tr!("cmd-fiche")),
         BotCommand::new("annonce", tr!("cmd-annonce")),
         BotCommand::new("annonces", tr!("cmd-annonces")),
+        BotCommand::new("seances", tr!("cmd-seances")),
+        BotCommand::new("seance_ajouter", tr!("cmd-seance-ajouter")),
+        BotCommand::new("seance_annuler", tr!("cmd-seance-annuler")),
+        BotCommand::new("seance_modifier", tr!("cmd-seance-modifier")),
     ]
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardButtonKind, InlineKeyboardMarkup};
 use url::Url;
 
 use crate::{
@@ -11,7 +11,7 @@ use crate::{
     curriculum::content::{Curriculum, Module, ModuleFormat},
     faq::{index::FaqIndex, matcher::Candidate},
     storage::deliveries::LinkButton,
-    telegram::callback::{AnnounceAction, CallbackData, MenuItem},
+    telegram::callback::{AnnounceAction, CallbackData, MenuItem, ReminderChoice},
     text::Html,
     tr, tr_html,
 };
@@ -54,6 +54,51 @@ pub fn link_button(button: Option<&LinkButton>) -> Result<Option<InlineKeyboardM
     let Some(button) = button else { return Ok(None) };
     let url = Url::parse(&button.url).map_err(|error| format!("invalid button URL: {error}"))?;
     Ok(Some(InlineKeyboardMarkup::new([[InlineKeyboardButton::url(button.label.clone(), url)]])))
+}
+
+/// Under a queued message: its link button, and for a webinar reminder *Ne plus recevoir ces rappels*.
+pub fn delivery(button: Option<&LinkButton>, stop_reminders: bool) -> Result<Option<InlineKeyboardMarkup>, String> {
+    let mut rows = link_button(button)?.map(|markup| markup.inline_keyboard).unwrap_or_default();
+    if stop_reminders {
+        rows.push(row(tr!("reminders-stop"), &CallbackData::Reminders(ReminderChoice::Stop)));
+    }
+    Ok((!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows)))
+}
+
+/// The same keyboard with its link buttons only (a reminder once *Ne plus recevoir ces rappels* was pressed).
+#[must_use]
+pub fn links_only(markup: &InlineKeyboardMarkup) -> InlineKeyboardMarkup {
+    let is_link = |button: &&InlineKeyboardButton| matches!(button.kind, InlineKeyboardButtonKind::Url(_));
+    let rows: Vec<Vec<InlineKeyboardButton>> = markup
+        .inline_keyboard
+        .iter()
+        .map(|row| row.iter().filter(is_link).cloned().collect::<Vec<_>>())
+        .filter(|row| !row.is_empty())
+        .collect();
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// The reminders screen: one button to change the current state, and back to the menu.
+#[must_use]
+pub fn reminders(enabled: bool) -> InlineKeyboardMarkup {
+    let change = if enabled {
+        row(tr!("reminders-turn-off"), &CallbackData::Reminders(ReminderChoice::Off))
+    } else {
+        row(tr!("reminders-turn-on"), &CallbackData::Reminders(ReminderChoice::On))
+    };
+    InlineKeyboardMarkup::new(vec![change, row(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home))])
+}
+
+/// The main menu under the first greeting, with the onboarding question's two answers on top.
+#[must_use]
+pub fn main_menu_asking_reminders(resume: Option<&Module>) -> InlineKeyboardMarkup {
+    let answers = vec![
+        button(tr!("onboarding-reminders-yes"), &CallbackData::Reminders(ReminderChoice::On)),
+        button(tr!("onboarding-reminders-no"), &CallbackData::Reminders(ReminderChoice::Off)),
+    ];
+    let mut menu = main_menu(resume);
+    menu.inline_keyboard.insert(0, answers);
+    menu
 }
 
 /// Under an announcement's progress message.

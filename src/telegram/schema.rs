@@ -23,7 +23,9 @@ use super::{
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
     dialogue::AnnounceState,
-    handlers::{HandlerResult, admin, announce, course, fallback, menu, privacy, questions, staff},
+    handlers::{
+        HandlerResult, admin, announce, course, fallback, menu, privacy, questions, reminders, sessions, staff,
+    },
 };
 use crate::{
     clock::AppClock,
@@ -38,7 +40,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![Command::Aide].endpoint(menu::help))
         .branch(case![Command::Help].endpoint(menu::help))
         .branch(case![Command::Webinaires].endpoint(menu::webinars))
-        .branch(case![Command::Rappels].endpoint(menu::reminders))
+        .branch(case![Command::Rappels].endpoint(reminders::command))
         .branch(case![Command::Parcours].endpoint(course::course_command))
         .branch(case![Command::Progression].endpoint(course::progress_command))
         .branch(case![Command::Formateur(text)].endpoint(questions::to_trainer))
@@ -56,7 +58,11 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                         .enter_dialogue::<Message, ErasedStorage<AnnounceState>, AnnounceState>()
                         .endpoint(announce::start),
                 )
-                .branch(case![StaffCommand::Annonces].endpoint(announce::list)),
+                .branch(case![StaffCommand::Annonces].endpoint(announce::list))
+                .branch(case![StaffCommand::Seances].endpoint(sessions::list))
+                .branch(case![StaffCommand::SeanceAjouter(args)].endpoint(sessions::add))
+                .branch(case![StaffCommand::SeanceAnnuler(args)].endpoint(sessions::cancel))
+                .branch(case![StaffCommand::SeanceModifier(args)].endpoint(sessions::change)),
         )
         .endpoint(fallback::not_allowed);
 
@@ -109,6 +115,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![CallbackData::Seen { module_id }].endpoint(course::mark_seen))
         .branch(case![CallbackData::Progress].endpoint(course::progress))
         .branch(case![CallbackData::Erase { confirmed }].endpoint(privacy::erase))
+        .branch(case![CallbackData::Reminders(choice)].endpoint(reminders::choose))
         .branch(
             case![CallbackData::Announce(action)]
                 .branch(

@@ -262,6 +262,12 @@ impl Emulator {
         messages
     }
 
+    /// How many messages the bot has sent, all chats together (cheap enough to poll in benchmarks).
+    #[must_use]
+    pub fn bot_messages_sent(&self) -> usize {
+        self.shared.read(|s| s.chats.keys().map(|chat| s.bot_message_count(*chat)).sum())
+    }
+
     /// Waits until the chat holds at least `n` bot messages, and returns them all.
     pub async fn wait_for_bot_messages(
         &self,

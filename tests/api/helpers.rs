@@ -14,6 +14,7 @@ use accelerateur::{
     clock::{AppClock, Clock as _, ManualClock},
     config::{BotToken, CommonSettings, DatabaseUrl, Settings, TelegramSettings},
     delivery::DeliveryWorker,
+    reminders::ReminderScheduler,
     startup::Application,
     storage::Db,
     telegram_emulator::{ButtonKind, ChatMessage, EmulatedUser, Emulator, EmulatorConfig, NonText, RunningServer},
@@ -91,6 +92,7 @@ pub struct TestApp {
     _server: RunningServer,
     running: Option<JoinHandle<anyhow::Result<()>>>,
     worker: Option<DeliveryWorker>,
+    scheduler: Option<ReminderScheduler>,
     _database: TestDatabase,
 }
 
@@ -129,6 +131,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         _server: server,
         running: None,
         worker: None,
+        scheduler: None,
         _database: database,
     };
     app.start().await;
@@ -140,6 +143,7 @@ impl TestApp {
         let clock = AppClock::new(self.clock.clone());
         let app = Application::build(self.settings.clone(), clock).await.expect("the bot starts");
         self.worker = Some(app.delivery_worker());
+        self.scheduler = Some(app.reminder_scheduler());
         self.running = Some(tokio::spawn(app.run_until_stopped()));
     }
 
@@ -159,6 +163,22 @@ impl TestApp {
     /// A handle on the delivery worker; clones claim independently, as replicas would.
     pub fn delivery_worker(&self) -> DeliveryWorker {
         self.worker.clone().expect("the bot is running")
+    }
+
+    /// A handle on the reminder scheduler; it keeps working after a restart, as another process would.
+    pub fn reminder_scheduler(&self) -> ReminderScheduler {
+        self.scheduler.clone().expect("the bot is running")
+    }
+
+    /// One step of the reminder scheduler at the manual clock's time (queues the day's reminders when due).
+    pub async fn tick_reminders(&self) {
+        let scheduler = self.scheduler.as_ref().expect("the bot is running");
+        scheduler.tick().await.expect("the reminder scheduler runs");
+    }
+
+    /// Sets the manual clock (an RFC 3339 instant, e.g. `2026-11-23T09:00:00Z`).
+    pub fn set_time(&self, at: &str) {
+        self.clock.set(at.parse().expect("an RFC 3339 instant"));
     }
 
     /// Moves the manual clock forward.

@@ -12,6 +12,8 @@ mod foundation;
 mod hardening;
 mod helpers;
 mod i18n;
+mod reminder_clock;
+mod reminders;
 #[path = "../support/fs.rs"]
 mod support_fs;
 mod ux;

@@ -9,6 +9,8 @@ pub mod fallback;
 pub mod menu;
 pub mod privacy;
 pub mod questions;
+pub mod reminders;
+pub mod sessions;
 pub mod staff;
 
 /// What every handler returns; errors reach the dispatcher's error handler and are logged.
