@@ -12,6 +12,10 @@ mod foundation;
 mod hardening;
 mod helpers;
 mod i18n;
+mod ops;
+mod process;
+mod replicas;
+mod shutdown;
 #[path = "../support/fs.rs"]
 mod support_fs;
 mod ux;
