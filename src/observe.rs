@@ -92,7 +92,6 @@ pub fn delivery_done(result: &'static str) {
 }
 
 /// The queue as the database sees it now.
-#[allow(clippy::cast_precision_loss)]
 pub fn set_queue(due: i64, scheduled: i64, oldest_due_age_secs: i64) {
     metrics::gauge!(QUEUE_DEPTH, "state" => "due").set(due as f64);
     metrics::gauge!(QUEUE_DEPTH, "state" => "scheduled").set(scheduled as f64);

@@ -206,7 +206,10 @@ impl Application {
             }
         }));
 
+        // Biased: a part that ends because the stop was requested (the worker's token is a child of `stop`) must not
+        // be reported as having stopped on its own.
         let outcome = tokio::select! {
+            biased;
             () = stop.cancelled() => {
                 tracing::info!("stop requested");
                 Ok(())

@@ -4,15 +4,7 @@
 
 use std::time::Duration;
 
-use accelerateur::{
-    storage::Db,
-    telegram_emulator::{Emulator, EmulatorConfig},
-};
-
-use crate::{
-    helpers::TestDatabase,
-    process::{received, seed_announcement, start_bot, wait_until},
-};
+use crate::process::{Stage, received, seed_announcement};
 
 const RECIPIENTS: i64 = 2_000;
 const FIRST_RECIPIENT: i64 = 700_000;
@@ -31,29 +23,20 @@ fn settings() -> [(&'static str, String); 3] {
 
 #[tokio::test]
 async fn a_sigkill_mid_announcement_loses_no_recipient_and_duplicates_at_most_one_batch() {
-    // The binary checks the token's shape, as it would for a real one.
-    let config = EmulatorConfig { token: "123456789:AAcrash-test".to_owned(), ..EmulatorConfig::default() };
-    let (emulator, server) = Emulator::spawn(config).await.unwrap();
-    let database = TestDatabase::create().await;
-    let db = Db::open(&database.url).await.unwrap();
-    let draft = seed_announcement(&db, &emulator, (FIRST_RECIPIENT, RECIPIENTS), TEXT, &[]).await;
-    let sent = || received(&emulator, FIRST_RECIPIENT, RECIPIENTS, SENT_TEXT);
+    let stage = Stage::new("crash-test").await;
+    let (emulator, db) = (&stage.emulator, &stage.db);
+    let draft = seed_announcement(db, emulator, (FIRST_RECIPIENT, RECIPIENTS), TEXT, &[]).await;
+    let sent = || received(emulator, FIRST_RECIPIENT, RECIPIENTS, SENT_TEXT);
 
-    let dir = tempfile::tempdir().unwrap();
-    let (api_url, token, url) = (server.api_url().to_string(), emulator.token(), database.url.expose().to_owned());
-    let mut bot = start_bot(&api_url, &token, &url, dir.path(), &settings());
-    wait_until("a quarter is sent", Duration::from_secs(60), async || {
-        sent().iter().sum::<usize>() >= RECIPIENTS as usize / 4
-    })
-    .await;
+    let mut bot = stage.start(&settings());
+    stage.until_received((FIRST_RECIPIENT, RECIPIENTS), SENT_TEXT, RECIPIENTS as usize / 4).await;
     bot.kill().unwrap(); // SIGKILL
     bot.wait().unwrap();
     let at_kill = sent().iter().sum::<usize>();
     assert!(at_kill < RECIPIENTS as usize, "killed before the end ({at_kill} sent)");
 
-    let mut bot = start_bot(&api_url, &token, &url, dir.path(), &settings());
-    wait_until("every delivery ended", Duration::from_secs(120), async || db.pending_deliveries().await.unwrap() == 0)
-        .await;
+    let mut bot = stage.start(&settings());
+    stage.until_delivered(Duration::from_secs(120)).await;
     bot.kill().unwrap();
     bot.wait().unwrap();
 

@@ -13,11 +13,59 @@ use accelerateur::{
         announcements::{Audience, AudienceFilter, Confirmation},
         deliveries::Payload,
     },
-    telegram_emulator::Emulator,
+    telegram_emulator::{Emulator, EmulatorConfig, RunningServer},
 };
 use teloxide::types::UserId;
 
-use crate::helpers::TRAINER;
+use crate::helpers::{TRAINER, TestDatabase};
+
+/// What the binary runs against in these tests: an emulator, a fresh database, a working directory.
+pub struct Stage {
+    pub emulator: Emulator,
+    pub db: Db,
+    dir: tempfile::TempDir,
+    api_url: String,
+    database_url: String,
+    _server: RunningServer,
+    _database: TestDatabase,
+}
+
+impl Stage {
+    /// `name` goes into the bot token, which the binary checks for a real token's shape.
+    pub async fn new(name: &str) -> Self {
+        let config = EmulatorConfig { token: format!("123456789:AA{name}"), ..EmulatorConfig::default() };
+        let (emulator, server) = Emulator::spawn(config).await.unwrap();
+        let database = TestDatabase::create().await;
+        let db = Db::open(&database.url).await.unwrap();
+        Self {
+            emulator,
+            db,
+            dir: tempfile::tempdir().unwrap(),
+            api_url: server.api_url().to_string(),
+            database_url: database.url.expose().to_owned(),
+            _server: server,
+            _database: database,
+        }
+    }
+
+    /// `accelerateur run` on this stage (see [`start_bot`]).
+    pub fn start(&self, env: &[(&str, String)]) -> Child {
+        start_bot(&self.api_url, &self.emulator.token(), &self.database_url, self.dir.path(), env)
+    }
+
+    /// Waits until at least `at_least` of the `count` chats from `first` on received `text`.
+    pub async fn until_received(&self, (first, count): (i64, i64), text: &str, at_least: usize) {
+        wait_until("enough recipients received it", Duration::from_secs(60), async || {
+            received(&self.emulator, first, count, text).iter().sum::<usize>() >= at_least
+        })
+        .await;
+    }
+
+    /// Waits until no delivery is pending, at most `limit`.
+    pub async fn until_delivered(&self, limit: Duration) {
+        wait_until("every delivery ended", limit, async || self.db.pending_deliveries().await.unwrap() == 0).await;
+    }
+}
 
 /// `accelerateur run` against the emulator at `api_url`, on `database`, with its HTTP server on a free port unless
 /// `env` names one; `env` adds or overrides variables.

@@ -13,10 +13,7 @@ use std::{
     time::Duration,
 };
 
-use accelerateur::{
-    storage::Db,
-    telegram_emulator::{Emulator, EmulatorConfig},
-};
+use accelerateur::telegram_emulator::Emulator;
 use axum::{
     Router,
     body::Bytes,
@@ -24,9 +21,9 @@ use axum::{
 };
 
 use crate::{
-    helpers::{PATIENCE, TestDatabase},
+    helpers::PATIENCE,
     ops::sample,
-    process::{exit_within, received, seed_announcement, start_bot, terminate, wait_until},
+    process::{Stage, exit_within, received, seed_announcement, terminate, wait_until},
 };
 
 const RECIPIENTS: i64 = 600;
@@ -88,10 +85,8 @@ async fn ask_all(emulator: &Emulator, expected: usize) {
 
 #[tokio::test]
 async fn two_replicas_deliver_each_message_once_and_survive_losing_one() {
-    let config = EmulatorConfig { token: "123456789:AAreplica-test".to_owned(), ..EmulatorConfig::default() };
-    let (emulator, server) = Emulator::spawn(config).await.unwrap();
-    let database = TestDatabase::create().await;
-    let db = Db::open(&database.url).await.unwrap();
+    let stage = Stage::new("replica-test").await;
+    let (emulator, db) = (&stage.emulator, &stage.db);
     let ports = [free_port(), free_port()];
     let balancer = spawn_balancer(ports.iter().map(|port| format!("http://127.0.0.1:{port}")).collect()).await;
     let env = |port: u16| {
@@ -105,9 +100,7 @@ async fn two_replicas_deliver_each_message_once_and_survive_losing_one() {
             ("ACCEL_DELIVERY_LEASE_SECS", "5".to_owned()),
         ]
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (api_url, token, url) = (server.api_url().to_string(), emulator.token(), database.url.expose().to_owned());
-    let mut replicas = ports.map(|port| start_bot(&api_url, &token, &url, dir.path(), &env(port)));
+    let mut replicas = ports.map(|port| stage.start(&env(port)));
     for port in ports {
         wait_until("both replicas are ready", Duration::from_secs(60), async || {
             scrape(port, "/readyz").await.is_some_and(|(status, _)| status == 200)
@@ -117,13 +110,10 @@ async fn two_replicas_deliver_each_message_once_and_survive_losing_one() {
 
     // Both replicas running: every recipient exactly once, both replicas sending.
     let exclude: Vec<i64> = ASKERS.collect();
-    seed_announcement(&db, &emulator, (FIRST_RECIPIENT, RECIPIENTS), FIRST.0, &exclude).await;
-    ask_all(&emulator, 1).await;
-    wait_until("the first announcement is sent", Duration::from_secs(60), async || {
-        db.pending_deliveries().await.unwrap() == 0
-    })
-    .await;
-    let counts = received(&emulator, FIRST_RECIPIENT, RECIPIENTS, FIRST.1);
+    seed_announcement(db, emulator, (FIRST_RECIPIENT, RECIPIENTS), FIRST.0, &exclude).await;
+    ask_all(emulator, 1).await;
+    stage.until_delivered(Duration::from_secs(60)).await;
+    let counts = received(emulator, FIRST_RECIPIENT, RECIPIENTS, FIRST.1);
     assert!(
         counts.iter().all(|count| *count == 1),
         "not exactly once: {:?}",
@@ -138,22 +128,16 @@ async fn two_replicas_deliver_each_message_once_and_survive_losing_one() {
     assert_eq!(sent_by.iter().sum::<f64>(), RECIPIENTS as f64, "{sent_by:?}");
 
     // One replica dies mid-run: nothing is lost, at most one batch is sent twice; questions still get answers.
-    seed_announcement(&db, &emulator, (FIRST_RECIPIENT, RECIPIENTS), SECOND.0, &exclude).await;
-    wait_until("a quarter of the second announcement is sent", Duration::from_secs(60), async || {
-        received(&emulator, FIRST_RECIPIENT, RECIPIENTS, SECOND.1).iter().sum::<usize>() >= RECIPIENTS as usize / 4
-    })
-    .await;
+    seed_announcement(db, emulator, (FIRST_RECIPIENT, RECIPIENTS), SECOND.0, &exclude).await;
+    stage.until_received((FIRST_RECIPIENT, RECIPIENTS), SECOND.1, RECIPIENTS as usize / 4).await;
     replicas[0].kill().unwrap(); // SIGKILL
     replicas[0].wait().unwrap();
-    ask_all(&emulator, 2).await;
-    wait_until("the second announcement is sent", Duration::from_secs(60), async || {
-        db.pending_deliveries().await.unwrap() == 0
-    })
-    .await;
+    ask_all(emulator, 2).await;
+    stage.until_delivered(Duration::from_secs(60)).await;
     terminate(&replicas[1]);
     exit_within(&mut replicas[1], Duration::from_secs(10)).await.expect("the survivor stops on SIGTERM");
 
-    let counts = received(&emulator, FIRST_RECIPIENT, RECIPIENTS, SECOND.1);
+    let counts = received(emulator, FIRST_RECIPIENT, RECIPIENTS, SECOND.1);
     let missed = counts.iter().filter(|count| **count == 0).count();
     assert_eq!(missed, 0, "{missed} recipients never got the second announcement");
     let duplicates: usize = counts.iter().map(|count| count - 1).sum();

@@ -6,15 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use accelerateur::{
-    storage::Db,
-    telegram_emulator::{Emulator, EmulatorConfig},
-};
-
-use crate::{
-    helpers::TestDatabase,
-    process::{exit_within, received, seed_announcement, start_bot, terminate, wait_until},
-};
+use crate::process::{Stage, exit_within, received, seed_announcement, terminate};
 
 const RECIPIENTS: i64 = 1_500;
 const FIRST_RECIPIENT: i64 = 710_000;
@@ -32,20 +24,13 @@ fn settings() -> [(&'static str, String); 3] {
 
 #[tokio::test]
 async fn a_sigterm_mid_announcement_exits_within_ten_seconds_and_loses_or_doubles_nothing() {
-    let config = EmulatorConfig { token: "123456789:AAshutdown-test".to_owned(), ..EmulatorConfig::default() };
-    let (emulator, server) = Emulator::spawn(config).await.unwrap();
-    let database = TestDatabase::create().await;
-    let db = Db::open(&database.url).await.unwrap();
-    let draft = seed_announcement(&db, &emulator, (FIRST_RECIPIENT, RECIPIENTS), TEXT, &[ASKER]).await;
-    let sent = || received(&emulator, FIRST_RECIPIENT, RECIPIENTS, SENT_TEXT);
+    let stage = Stage::new("shutdown-test").await;
+    let (emulator, db) = (&stage.emulator, &stage.db);
+    let draft = seed_announcement(db, emulator, (FIRST_RECIPIENT, RECIPIENTS), TEXT, &[ASKER]).await;
+    let sent = || received(emulator, FIRST_RECIPIENT, RECIPIENTS, SENT_TEXT);
 
-    let dir = tempfile::tempdir().unwrap();
-    let (api_url, token, url) = (server.api_url().to_string(), emulator.token(), database.url.expose().to_owned());
-    let mut bot = start_bot(&api_url, &token, &url, dir.path(), &settings());
-    wait_until("a quarter is sent", Duration::from_secs(60), async || {
-        sent().iter().sum::<usize>() >= RECIPIENTS as usize / 4
-    })
-    .await;
+    let mut bot = stage.start(&settings());
+    stage.until_received((FIRST_RECIPIENT, RECIPIENTS), SENT_TEXT, RECIPIENTS as usize / 4).await;
     // A question arrives as the signal does: answered by this process or, if not taken yet, by the next.
     emulator.send_text(ASKER, "Comment fixer le prix de mes produits ?");
     tokio::time::sleep(Duration::from_millis(5)).await;
@@ -62,10 +47,9 @@ async fn a_sigterm_mid_announcement_exits_within_ten_seconds_and_loses_or_double
     assert!(at_stop < RECIPIENTS as usize, "stopped before the end ({at_stop} sent)");
     assert!(sent().iter().all(|count| *count <= 1), "a recipient got it twice before the restart");
 
-    let mut bot = start_bot(&api_url, &token, &url, dir.path(), &settings());
+    let mut bot = stage.start(&settings());
     // Well under the 10 min lease: nothing claimed by the stopped process is left waiting for its lease.
-    wait_until("every delivery ended", Duration::from_secs(180), async || db.pending_deliveries().await.unwrap() == 0)
-        .await;
+    stage.until_delivered(Duration::from_secs(180)).await;
     emulator.wait_for_bot_messages(ASKER, 1, Duration::from_secs(20)).await.expect("the question is answered");
     terminate(&bot);
     exit_within(&mut bot, Duration::from_secs(10)).await.expect("the second process stops too");
