@@ -14,6 +14,85 @@ use url::Url;
 pub struct Settings {
     pub telegram: TelegramSettings,
     pub common: CommonSettings,
+    pub server: ServerSettings,
+}
+
+/// The HTTP server (health, readiness, metrics) and how updates arrive.
+#[derive(Debug, Clone, Default)]
+pub struct ServerSettings {
+    /// Where the HTTP server listens (`ACCEL_LISTEN`, default `127.0.0.1:8443`; port 0 picks one); `None` runs no
+    /// server (the sandbox, most tests).
+    pub listen: Option<std::net::SocketAddr>,
+    /// Webhook mode when set; long polling otherwise.
+    pub webhook: Option<WebhookSettings>,
+}
+
+impl ServerSettings {
+    pub const DEFAULT_LISTEN: &'static str = "127.0.0.1:8443";
+
+    fn from_source(source: &impl Source) -> Result<Self, ConfigError> {
+        let raw = source.get("ACCEL_LISTEN").unwrap_or_else(|| Self::DEFAULT_LISTEN.to_owned());
+        let listen = raw.trim().parse().map_err(|_| {
+            ConfigError::invalid("ACCEL_LISTEN", "an address and port such as 127.0.0.1:8443 or [::]:8443", &raw)
+        })?;
+        let webhook = match source.get("ACCEL_WEBHOOK_URL") {
+            None => None,
+            Some(raw) => {
+                let url = Url::parse(raw.trim())
+                    .ok()
+                    .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some())
+                    .ok_or_else(|| {
+                        ConfigError::invalid(
+                            "ACCEL_WEBHOOK_URL",
+                            "the public https URL Telegram posts updates to, e.g. https://bot.example.org/telegram",
+                            &raw,
+                        )
+                    })?;
+                let secret = source.get("ACCEL_WEBHOOK_SECRET").ok_or(ConfigError::MissingWebhookSecret)?;
+                Some(WebhookSettings { url, secret: WebhookSecret::parse(secret.trim())? })
+            }
+        };
+        Ok(Self { listen: Some(listen), webhook })
+    }
+}
+
+/// Telegram posts updates to `url` with `secret` in the `X-Telegram-Bot-Api-Secret-Token` header.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub url: Url,
+    pub secret: WebhookSecret,
+}
+
+/// The webhook's shared secret (`ACCEL_WEBHOOK_SECRET`): 1 to 256 characters among `A-Z a-z 0-9 _ -`, as Telegram
+/// requires. Never printed.
+#[derive(Clone)]
+pub struct WebhookSecret(String);
+
+impl WebhookSecret {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let valid =
+            (1..=256).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !valid {
+            return Err(ConfigError::invalid(
+                "ACCEL_WEBHOOK_SECRET",
+                "1 to 256 characters among A-Z, a-z, 0-9, _ and - (e.g. from `openssl rand -hex 32`; value hidden)",
+                "[redacted]",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The secret itself, for the one place that hands it to teloxide.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookSecret([redacted])")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -191,6 +270,10 @@ pub enum ConfigError {
     MissingToken,
     #[error("{variable} is invalid: expected {expected}, got {got:?}")]
     Invalid { variable: &'static str, expected: &'static str, got: String },
+    #[error(
+        "ACCEL_WEBHOOK_SECRET is not set: webhook mode (ACCEL_WEBHOOK_URL) needs a secret Telegram sends back with every update, e.g. export ACCEL_WEBHOOK_SECRET=$(openssl rand -hex 32)"
+    )]
+    MissingWebhookSecret,
     #[error("the .env file in the working directory is malformed: {0} (fix or remove it; real variables win over it)")]
     MalformedDotenv(String),
 }
@@ -283,6 +366,12 @@ pub struct DeliverySettings {
     pub batch: u32,
     /// Run the worker and the reminder scheduler in the background (tests drive them by hand instead).
     pub background: bool,
+    /// How many replicas share the bot's Telegram budget (`ACCEL_REPLICAS`): each takes an equal share of the
+    /// delivery rate and of the replies' rate.
+    pub replicas: std::num::NonZeroU32,
+    /// Direct replies per second for the whole bot (`ACCEL_REPLY_RATE`); `None`: what the delivery rate leaves of
+    /// Telegram's ~30/s. Above that only makes sense against the emulator (load benchmarks).
+    pub reply_rate: Option<u32>,
 }
 
 impl DeliverySettings {
@@ -304,19 +393,39 @@ impl DeliverySettings {
             parse_number(source, "ACCEL_SEND_MAX_ATTEMPTS", 8, 1..=100, "a number of attempts, 1 to 100")?;
         let lease_secs = parse_number(source, "ACCEL_DELIVERY_LEASE_SECS", 60, 2..=3600, "seconds, 2 to 3600")?;
         let batch = parse_number(source, "ACCEL_DELIVERY_BATCH", 16, 1..=500, "a batch size, 1 to 500")?;
+        let replicas = parse_number(source, "ACCEL_REPLICAS", 1, 1..=64, "a number of replicas, 1 to 64")?;
+        let reply_rate = match source.get("ACCEL_REPLY_RATE") {
+            None => None,
+            Some(_) => Some(parse_number(
+                source,
+                "ACCEL_REPLY_RATE",
+                0,
+                1..=100_000,
+                "replies per second, 1 to 100000 (Telegram allows about 30 in all)",
+            )?),
+        };
         Ok(Self {
             rate: std::num::NonZeroU32::new(rate).unwrap_or(std::num::NonZeroU32::MIN),
             max_attempts,
             lease_secs: i64::from(lease_secs),
             batch,
             background: true,
+            replicas: std::num::NonZeroU32::new(replicas).unwrap_or(std::num::NonZeroU32::MIN),
+            reply_rate,
         })
     }
 
-    /// The share of Telegram's budget left to direct replies (at least one message per second).
+    /// The share of Telegram's budget left to direct replies, for this replica (at least one message per second).
     #[must_use]
     pub fn reply_rate(&self) -> u32 {
-        Self::TELEGRAM_RATE.saturating_sub(self.rate.get()).max(1)
+        let whole_bot = self.reply_rate.unwrap_or_else(|| Self::TELEGRAM_RATE.saturating_sub(self.rate.get()));
+        (whole_bot / self.replicas.get()).max(1)
+    }
+
+    /// This replica's share of the delivery rate (at least one message per second).
+    #[must_use]
+    pub fn replica_rate(&self) -> std::num::NonZeroU32 {
+        std::num::NonZeroU32::new(self.rate.get() / self.replicas.get()).unwrap_or(std::num::NonZeroU32::MIN)
     }
 }
 
@@ -409,6 +518,7 @@ impl Settings {
     pub fn secrets(&self) -> Vec<String> {
         let mut secrets = self.common.secrets();
         secrets.push(self.telegram.token.expose().to_owned());
+        secrets.extend(self.server.webhook.as_ref().map(|webhook| webhook.secret.expose().to_owned()));
         secrets
     }
 
@@ -430,12 +540,14 @@ impl Settings {
                 )?)
             }
         };
-        Ok(Self::with_common(common, TelegramSettings { token: BotToken::new(token), api_url }))
+        let server = ServerSettings::from_source(source)?;
+        Ok(Self { server, ..Self::with_common(common, TelegramSettings { token: BotToken::new(token), api_url }) })
     }
 
+    /// Settings without an HTTP server, in long polling mode (the sandbox, tests).
     #[must_use]
     pub fn with_common(common: CommonSettings, telegram: TelegramSettings) -> Self {
-        Self { telegram, common }
+        Self { telegram, common, server: ServerSettings::default() }
     }
 }
 
@@ -520,6 +632,46 @@ mod tests {
             let error = CommonSettings::from_source(&[("ACCEL_REMINDER_TIME", raw)]).unwrap_err();
             assert!(error.to_string().starts_with("ACCEL_REMINDER_TIME is invalid"), "{error}");
         }
+    }
+
+    #[test]
+    fn the_http_server_listens_on_localhost_and_polling_is_the_default() {
+        let settings = Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc")]).unwrap();
+        assert_eq!(settings.server.listen, Some("127.0.0.1:8443".parse().unwrap()));
+        assert!(settings.server.webhook.is_none());
+        let error = Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc"), ("ACCEL_LISTEN", "8443")]).unwrap_err();
+        assert!(error.to_string().starts_with("ACCEL_LISTEN is invalid"), "{error}");
+    }
+
+    #[test]
+    fn webhook_mode_requires_a_valid_secret_that_never_shows() {
+        let url = ("ACCEL_WEBHOOK_URL", "https://bot.example.org/telegram");
+        let error = Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc"), url]).unwrap_err();
+        assert_eq!(error, ConfigError::MissingWebhookSecret);
+        let bad = ("ACCEL_WEBHOOK_SECRET", "not secret!");
+        let error = Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc"), url, bad]).unwrap_err();
+        assert!(
+            error.to_string().starts_with("ACCEL_WEBHOOK_SECRET is invalid")
+                && !error.to_string().contains("not secret")
+        );
+        let good = ("ACCEL_WEBHOOK_SECRET", "s3cret-Webhook_value");
+        let settings = Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc"), url, good]).unwrap();
+        let webhook = settings.server.webhook.as_ref().unwrap();
+        assert_eq!(webhook.url.path(), "/telegram");
+        assert!(!format!("{settings:?}").contains("s3cret"));
+        assert!(settings.secrets().contains(&"s3cret-Webhook_value".to_owned()));
+    }
+
+    #[test]
+    fn replicas_share_the_budget_equally() {
+        let common = CommonSettings::from_source(&[("ACCEL_REPLICAS", "2"), ("ACCEL_SEND_RATE", "20")]).unwrap();
+        assert_eq!((common.delivery.replica_rate().get(), common.delivery.reply_rate()), (10, 5));
+        let single = CommonSettings::from_source(&[]).unwrap();
+        assert_eq!(single.delivery.replica_rate(), single.delivery.rate);
+        let fast = CommonSettings::from_source(&[("ACCEL_REPLICAS", "2"), ("ACCEL_REPLY_RATE", "1000")]).unwrap();
+        assert_eq!(fast.delivery.reply_rate(), 500);
+        let error = CommonSettings::from_source(&[("ACCEL_REPLICAS", "0")]).unwrap_err();
+        assert!(error.to_string().starts_with("ACCEL_REPLICAS is invalid"), "{error}");
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub mod french;
 pub mod fuzz_checks;
 /// French messages from Fluent files.
 pub mod i18n;
+/// Prometheus metrics: the recorder and the few calls that feed it.
+pub mod observe;
 /// The webinar reminder scheduler: queues each session's reminders into the delivery queue when due.
 pub mod reminders;
 /// `accelerateur sandbox`: the bot in a browser chat page, through the Bot API emulator.
@@ -45,5 +47,7 @@ pub mod telegram_emulator;
 pub mod telemetry;
 /// HTML-escaped text for Telegram.
 pub mod text;
+/// The HTTP server: health, readiness, metrics, and the webhook when enabled.
+pub mod web;
 /// The daily webinar's schedule.
 pub mod webinar;

@@ -1,19 +1,23 @@
 //! [`Application`]: builds the running bot from [`Settings`] and runs its parts until told to stop.
 //!
 //! [`Application::build`] opens the database, connects to the Bot API and assembles the parts that run: the
-//! dispatcher (updates in, direct replies out), the delivery worker (the outbox: announcements, notes to
-//! trainers, webinar reminders) and the reminder scheduler (which queues reminders when due, and at start-up those
-//! missed while the bot was down). [`Application::run_until_stopped`] runs them side by side under one [`CancellationToken`] and, as
-//! soon as one of them stops, stops the others and reports which one stopped and why. An HTTP server joins the
-//! same `select!` when it exists. `main`, the sandbox and the integration tests all use `build`.
+//! dispatcher (updates in, by long polling or the webhook; direct replies out), the delivery worker (the outbox:
+//! announcements, notes to trainers, webinar reminders), the reminder scheduler (which queues reminders when due,
+//! and at start-up those missed while the bot was down) and the HTTP server (`web`: probes, metrics, the webhook).
+//! [`Application::run_until_stopped`] runs them side by side under one [`CancellationToken`] and, as soon as one
+//! of them stops, stops the others and reports which one stopped and why. Stopping is graceful and bounded
+//! ([`STOP_TIMEOUT`]): no new updates, handlers in progress finish, unsent claimed deliveries are released, then
+//! the server closes. `main`, the sandbox and the integration tests all use `build`.
 
-use std::{sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use futures::future::BoxFuture;
 use teloxide::{
-    adaptors::throttle::Limits, dispatching::DefaultKey, error_handlers::LoggingErrorHandler, prelude::*,
+    adaptors::throttle::Limits, dispatching::ShutdownToken, error_handlers::LoggingErrorHandler, prelude::*,
     requests::RequesterExt,
 };
+use tokio::{net::TcpListener, time::Instant};
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
@@ -24,19 +28,25 @@ use crate::{
     reminders::ReminderScheduler,
     storage::{Db, users::Role},
     telegram::{Telegram, Tg, commands, dialogue, schema::schema},
+    web::{self, WebState},
 };
 
 /// The configuration handlers see (database password and bot token redacted in `Debug`).
 pub type BotSettings = Arc<CommonSettings>;
 
-/// How long stopping waits for the update in hand and the batch in flight.
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long stopping may take in all (handlers in progress, sends under way, the server's open requests), so the
+/// process exits within the 10 s a supervisor such as systemd or Kubernetes usually grants.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(9);
 
 /// The bot, ready to run.
 pub struct Application {
-    dispatcher: Dispatcher<Tg, anyhow::Error, DefaultKey>,
+    /// The dispatcher reading updates (long polling or the webhook), as one future.
+    updates: BoxFuture<'static, ()>,
+    dispatcher_stop: ShutdownToken,
     worker: DeliveryWorker,
     reminders: ReminderScheduler,
+    http: Option<(TcpListener, axum::Router)>,
+    http_addr: Option<SocketAddr>,
     db: Db,
     stop: CancellationToken,
     background_delivery: bool,
@@ -46,6 +56,7 @@ impl Application {
     /// Opens and migrates the database, connects to the Bot API, registers commands and assembles the parts.
     pub async fn build(settings: Settings, clock: AppClock) -> anyhow::Result<Self> {
         crate::telemetry::hide_all(&settings.secrets());
+        crate::observe::handle();
         if settings.common.course_url.as_str() == DEFAULT_COURSE_URL {
             tracing::warn!(
                 course_url = DEFAULT_COURSE_URL,
@@ -75,6 +86,9 @@ impl Application {
         if delivery.rate.get() > DeliverySettings::TELEGRAM_RATE {
             tracing::warn!(rate = delivery.rate.get(), "ACCEL_SEND_RATE is above Telegram's limit: expect 429s");
         }
+        if delivery.reply_rate.is_some_and(|rate| rate > DeliverySettings::TELEGRAM_RATE) {
+            tracing::warn!(rate = delivery.reply_rate, "ACCEL_REPLY_RATE is above Telegram's limit: expect 429s");
+        }
         let limits = Limits { messages_per_sec_overall: delivery.reply_rate(), ..Limits::default() };
         let bot: Tg = bot.throttle(limits);
         let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
@@ -97,15 +111,59 @@ impl Application {
         }
         let dialogues = dialogue::storage(db.clone(), clock.clone());
         let config: BotSettings = Arc::new(settings.common.clone());
-        let dispatcher = Dispatcher::builder(bot, schema())
+        let stop = CancellationToken::new();
+        let web_state =
+            WebState { db: db.clone(), content: content.clone(), clock: clock.clone(), stopping: stop.clone() };
+        let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
             .dependencies(dptree::deps![tg, db.clone(), clock, config, content, dialogues])
             .default_handler(|update| async move {
                 tracing::debug!(update_id = update.id.0, "update ignored");
             })
             .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
             .build();
-        let stop = CancellationToken::new();
-        Ok(Self { dispatcher, worker, reminders, db, stop, background_delivery: delivery.background })
+        let dispatcher_stop = dispatcher.shutdown_token();
+
+        let (http, http_addr, updates): (_, _, BoxFuture<'static, ()>) = match settings.server.listen {
+            None if settings.server.webhook.is_some() => anyhow::bail!("webhook mode needs ACCEL_LISTEN"),
+            None => (None, None, Box::pin(async move { dispatcher.dispatch().await })),
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("ACCEL_LISTEN: cannot listen on {address}"))?;
+                let local = listener.local_addr()?;
+                tracing::info!(address = %local, "HTTP server listening (/healthz, /readyz, /metrics)");
+                match &settings.server.webhook {
+                    Some(webhook) => {
+                        let (updates, router) = web::webhook::listener(&bot, webhook, local).await?;
+                        tracing::info!(url = %webhook.url, "webhook mode");
+                        let errors = LoggingErrorHandler::with_custom_text("the webhook listener failed");
+                        let run = async move { dispatcher.dispatch_with_listener(updates, errors).await };
+                        (Some((listener, web::router(web_state, Some(router)))), Some(local), Box::pin(run) as _)
+                    }
+                    None => {
+                        let run = async move { dispatcher.dispatch().await };
+                        (Some((listener, web::router(web_state, None))), Some(local), Box::pin(run) as _)
+                    }
+                }
+            }
+        };
+        Ok(Self {
+            updates,
+            dispatcher_stop,
+            worker,
+            reminders,
+            http,
+            http_addr,
+            db,
+            stop,
+            background_delivery: delivery.background,
+        })
+    }
+
+    /// The address the HTTP server listens on (the port chosen when `ACCEL_LISTEN` asked for port 0).
+    #[must_use]
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http_addr
     }
 
     /// Cancelling this token stops every part gracefully (Ctrl-C, SIGTERM, the sandbox's stop, tests).
@@ -131,14 +189,13 @@ impl Application {
         self.reminders.clone()
     }
 
-    /// Runs every part until the stop token is cancelled or one part stops; then stops the others. `Err` says
-    /// which part stopped on its own, and why.
+    /// Runs every part until the stop token is cancelled or one part stops; then stops the others, gracefully and
+    /// within [`STOP_TIMEOUT`]. `Err` says which part stopped on its own, and why.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let Self { mut dispatcher, worker, reminders, db, stop, background_delivery } = self;
-        let dispatcher_stop = dispatcher.shutdown_token();
+        let Self { updates, dispatcher_stop, worker, reminders, http, db, stop, background_delivery, .. } = self;
         // The parts are aborted if this future is dropped (a test's abrupt restart), never left running alone.
         let mut updates: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
-            dispatcher.dispatch().await;
+            updates.await;
             Ok(())
         }));
         let worker_stop = stop.child_token();
@@ -159,9 +216,22 @@ impl Application {
                 Ok(())
             }
         }));
+        // The server stops last, so probes say "stopping" (and the webhook 503) while the rest winds down.
+        let server_stop = CancellationToken::new();
+        let server_stopped = server_stop.clone();
+        let mut server: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
+            match http {
+                Some((listener, router)) => web::serve(listener, router, server_stopped).await,
+                None => {
+                    server_stopped.cancelled().await;
+                    Ok(())
+                }
+            }
+        }));
 
+        // Biased: a part that ends because the stop was requested (the worker's token is a child of `stop`) must not
+        // be reported as having stopped on its own.
         let outcome = tokio::select! {
-            // A part that stops because the token was cancelled did not stop on its own: the token is looked at first.
             biased;
             () = stop.cancelled() => {
                 tracing::info!("stop requested");
@@ -170,24 +240,37 @@ impl Application {
             result = &mut updates => report_exit("dispatcher", result),
             result = &mut deliveries => report_exit("delivery worker", result),
             result = &mut scheduler => report_exit("reminder scheduler", result),
+            result = &mut server => report_exit("HTTP server", result),
         };
 
         stop.cancel();
-        if let Ok(done) = dispatcher_stop.shutdown() {
-            let _ = tokio::time::timeout(STOP_TIMEOUT, done).await;
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        match dispatcher_stop.shutdown() {
+            // No more updates taken; the handlers in progress finish.
+            Ok(done) => {
+                let _ = tokio::time::timeout_at(deadline, done).await;
+            }
+            // Not started yet: nothing is being handled.
+            Err(_) => updates.abort(),
         }
-        let parts = [
+        for (name, task) in [
             ("dispatcher", &mut updates),
             ("delivery worker", &mut deliveries),
             ("reminder scheduler", &mut scheduler),
-        ];
-        for (name, task) in parts {
-            if !task.is_finished() && tokio::time::timeout(STOP_TIMEOUT, &mut *task).await.is_err() {
+            ("HTTP server", &mut server),
+        ] {
+            if name == "HTTP server" {
+                server_stop.cancel();
+            }
+            if !task.is_finished() && tokio::time::timeout_at(deadline, &mut *task).await.is_err() {
                 tracing::warn!(part = name, "did not stop in time; abandoning it");
                 task.abort();
             }
         }
-        db.close().await;
+        if tokio::time::timeout_at(deadline + Duration::from_millis(500), db.close()).await.is_err() {
+            tracing::warn!("the database pool did not close in time");
+        }
+        tracing::info!("stopped");
         outcome
     }
 }

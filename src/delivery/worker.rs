@@ -20,6 +20,7 @@ use super::{pacer::Pacer, policy, progress};
 use crate::{
     clock::AppClock,
     config::DeliverySettings,
+    observe,
     storage::{
         Db,
         deliveries::{ClaimedDelivery, DeliveryKind, Payload, Transition},
@@ -56,7 +57,7 @@ pub struct DeliveryWorker {
 impl DeliveryWorker {
     #[must_use]
     pub fn new(db: Db, tg: Telegram, clock: AppClock, settings: DeliverySettings) -> Self {
-        let pacer = Pacer::new(settings.rate);
+        let pacer = Pacer::new(settings.replica_rate());
         Self { db, tg, clock, settings, pacer, wake: Arc::new(Notify::new()) }
     }
 
@@ -68,8 +69,15 @@ impl DeliveryWorker {
 
     /// Claims one batch of due deliveries, sends them and records the outcomes; then updates the progress of
     /// the announcements it touched.
-    #[tracing::instrument(name = "delivery_batch", skip_all)]
     pub async fn try_execute_batch(&self) -> anyhow::Result<ExecutionOutcome> {
+        self.try_execute_batch_until(&CancellationToken::new()).await
+    }
+
+    /// Like [`Self::try_execute_batch`]; once `stop` is cancelled, the deliveries of the batch not yet sent are
+    /// released (claimable at once by another replica or the next start) instead of waiting for their lease to
+    /// expire. Sends already under way finish and are recorded.
+    #[tracing::instrument(name = "delivery_batch", skip_all)]
+    pub async fn try_execute_batch_until(&self, stop: &CancellationToken) -> anyhow::Result<ExecutionOutcome> {
         let now = self.clock.unix();
         let batch =
             self.db.claim_deliveries(now, now + self.settings.lease_secs, i64::from(self.settings.batch)).await?;
@@ -81,7 +89,7 @@ impl DeliveryWorker {
             payloads.insert(payload_id, self.db.payload(payload_id).await?);
         }
         futures::stream::iter(&batch)
-            .for_each_concurrent(None, |delivery| self.deliver(delivery, &payloads[&delivery.payload_id]))
+            .for_each_concurrent(None, |delivery| self.deliver(delivery, &payloads[&delivery.payload_id], stop))
             .await;
         let announcements: BTreeSet<i64> = batch.iter().filter_map(|delivery| delivery.announcement_id).collect();
         progress::after_batch(&self.db, &self.tg, self.clock.unix(), &announcements).await;
@@ -89,11 +97,18 @@ impl DeliveryWorker {
     }
 
     /// One send, paced, and its outcome recorded.
-    async fn deliver(&self, delivery: &ClaimedDelivery, payload: &Payload) {
+    async fn deliver(&self, delivery: &ClaimedDelivery, payload: &Payload, stop: &CancellationToken) {
         let stop_reminders = delivery.kind == DeliveryKind::Reminder.as_str();
         let transition = match keyboards::delivery(payload.button.as_ref(), stop_reminders) {
             Ok(keyboard) => {
-                self.pacer.until_ready().await;
+                tokio::select! {
+                    biased;
+                    () = stop.cancelled() => {
+                        self.record(delivery, &Transition::Released).await;
+                        return;
+                    }
+                    () = self.pacer.until_ready() => {}
+                }
                 let text = Html::staff_markup(payload.text.clone());
                 let outcome = self.tg.send_once(ChatId(delivery.chat_id), text, keyboard).await;
                 if matches!(outcome, SendOutcome::RetryAfter(_)) {
@@ -104,7 +119,12 @@ impl DeliveryWorker {
             }
             Err(error) => Transition::Failed(error),
         };
-        if let Err(error) = self.db.record_delivery(delivery.id, &transition, self.clock.unix()).await {
+        self.record(delivery, &transition).await;
+    }
+
+    async fn record(&self, delivery: &ClaimedDelivery, transition: &Transition) {
+        observe::delivery_done(transition.label());
+        if let Err(error) = self.db.record_delivery(delivery.id, transition, self.clock.unix()).await {
             // The lease will expire and the delivery be tried again: a possible duplicate, never a loss.
             tracing::error!(delivery_id = delivery.id, error = ?error, "cannot record a delivery outcome");
         }
@@ -121,10 +141,10 @@ impl DeliveryWorker {
     }
 
     /// The background loop: a batch after another while there is work, a look every second otherwise. Stops
-    /// between batches once `stop` is cancelled.
+    /// as soon as `stop` is cancelled: sends under way finish, the rest of the batch is released.
     pub async fn run(self, stop: CancellationToken) -> anyhow::Result<()> {
         while !stop.is_cancelled() {
-            let pause = match self.try_execute_batch().await {
+            let pause = match self.try_execute_batch_until(&stop).await {
                 Ok(ExecutionOutcome::TasksCompleted(_)) => continue,
                 Ok(ExecutionOutcome::EmptyQueue) => IDLE_POLL,
                 Err(error) => {

@@ -85,6 +85,33 @@ pub enum Transition {
     RetryAt { at: i64, counted: bool, error: String },
     /// Given up: attempts exhausted, or Telegram refused the message itself.
     Failed(String),
+    /// Not attempted (the worker is stopping): the lease is given back, claimable again at once.
+    Released,
+}
+
+impl Transition {
+    /// A short name, for metrics.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Unreachable => "unreachable",
+            Self::RetryAt { .. } => "retry",
+            Self::Failed(_) => "failed",
+            Self::Released => "released",
+        }
+    }
+}
+
+/// The pending part of the outbox at one instant (for `/metrics`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueStats {
+    /// Pending and due now.
+    pub due: i64,
+    /// Pending and due later (scheduled announcements, retries waiting for their time).
+    pub scheduled: i64,
+    /// When the oldest due delivery became due (Unix seconds).
+    pub oldest_due_at: Option<i64>,
 }
 
 /// Where the deliveries of one announcement stand.
@@ -195,6 +222,10 @@ impl Db {
                      lease_until = NULL WHERE id = $1 AND status = 'pending'";
                 on_pool!(self, pool => sqlx::query(sql).bind(id).bind(*at).bind(i32::from(*counted)).bind(error.as_str()).execute(pool).await.map(|_| ()))?;
             }
+            Transition::Released => {
+                let sql = "UPDATE deliveries SET lease_until = NULL WHERE id = $1 AND status = 'pending'";
+                on_pool!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|_| ()))?;
+            }
             Transition::Failed(error) => {
                 let sql = "UPDATE deliveries SET status = 'failed', lease_until = NULL, done_at = $2, \
                      last_error = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'pending'";
@@ -209,6 +240,17 @@ impl Db {
         let sql = "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'";
         let count: (i64,) = on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
         Ok(count.0)
+    }
+
+    /// Pending deliveries due at `now` and later, and since when the oldest due one has waited.
+    pub async fn queue_stats(&self, now: i64) -> DbResult<QueueStats> {
+        let sql = "SELECT \
+             COALESCE(SUM(CASE WHEN next_attempt_at <= $1 THEN 1 ELSE 0 END), 0) AS due, \
+             COALESCE(SUM(CASE WHEN next_attempt_at > $1 THEN 1 ELSE 0 END), 0) AS scheduled, \
+             MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END) AS oldest_due_at \
+             FROM deliveries WHERE status = 'pending'";
+        let stats = on_pool!(self, pool => sqlx::query_as(sql).bind(now).fetch_one(pool).await)?;
+        Ok(stats)
     }
 
     /// Per-status counts of one announcement's deliveries.

@@ -3,7 +3,7 @@
 //! [`Telegram`] wraps the adaptor stack [`Tg`] (teloxide's `Throttle`, which paces interactive replies and retries
 //! after a 429 `retry_after`) and the database, so that a user found to have blocked the bot is flagged wherever
 //! that is discovered. Every send takes [`Html`] and uses `ParseMode::Html`. Telegram errors are expected events:
-//! they become a [`SendOutcome`], never a panic.
+//! they become a [`SendOutcome`], never a panic, and are counted by method and HTTP code for `/metrics`.
 
 use std::time::Duration;
 
@@ -157,7 +157,7 @@ impl Telegram {
         }
         let outcome = match request.await {
             Ok(message) => SendOutcome::Sent(message.id),
-            Err(error) => SendOutcome::from_error(&error),
+            Err(error) => failed("sendMessage", &error),
         };
         self.after(chat, "sendMessage", &outcome).await;
         outcome
@@ -205,7 +205,7 @@ impl Telegram {
         let outcome = retry_transient(|| async {
             match request.send_ref().await {
                 Ok(message) => SendOutcome::Sent(message.id),
-                Err(error) => SendOutcome::from_error(&error),
+                Err(error) => failed(method, &error),
             }
         })
         .await;
@@ -268,6 +268,7 @@ impl Telegram {
             request = request.text(text);
         }
         if let Err(error) = request.await {
+            let _ = failed("answerCallbackQuery", &error);
             tracing::warn!(error = %error, "answerCallbackQuery failed");
         }
     }
@@ -328,6 +329,42 @@ where
     outcome
 }
 
+/// A failed call: counted by method and code ([`crate::observe::telegram_error`]), then classified.
+fn failed(method: &'static str, error: &RequestError) -> SendOutcome {
+    crate::observe::telegram_error(method, error_code(error));
+    SendOutcome::from_error(error)
+}
+
+/// The HTTP status Telegram answered with, as a metric label (teloxide keeps the description, not the code); `network`
+/// when no answer came, `invalid_json` when the answer could not be read.
+fn error_code(error: &RequestError) -> &'static str {
+    match error {
+        RequestError::RetryAfter(_) => "429",
+        RequestError::Api(
+            ApiError::BotBlocked
+            | ApiError::UserDeactivated
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots,
+        ) => "403",
+        RequestError::Api(ApiError::InvalidToken) => "401",
+        RequestError::Api(ApiError::Unknown(description)) => match description.as_str() {
+            d if d.starts_with("Internal Server Error") => "500",
+            d if d.starts_with("Bad Gateway") => "502",
+            d if d.starts_with("Service Unavailable") => "503",
+            d if d.starts_with("Gateway Timeout") => "504",
+            d if d.starts_with("Forbidden") => "403",
+            d if d.starts_with("Unauthorized") => "401",
+            d if d.starts_with("Not Found") => "404",
+            _ => "400",
+        },
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => "400",
+        RequestError::Network(_) | RequestError::Io(_) => "network",
+        RequestError::InvalidJson { .. } => "invalid_json",
+    }
+}
+
 fn is_server_error(description: &str) -> bool {
     ["Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout"]
         .iter()
@@ -369,6 +406,14 @@ mod tests {
         assert_eq!(SendOutcome::from_error(&bad_gateway), SendOutcome::Transient("Bad Gateway".to_owned()));
         let odd = RequestError::Api(ApiError::Unknown("Bad Request: something new".to_owned()));
         assert!(matches!(SendOutcome::from_error(&odd), SendOutcome::Rejected(_)));
+    }
+
+    #[test]
+    fn error_codes_name_the_http_status() {
+        assert_eq!(error_code(&RequestError::RetryAfter(Seconds::from_seconds(3))), "429");
+        assert_eq!(error_code(&RequestError::Api(ApiError::BotBlocked)), "403");
+        assert_eq!(error_code(&RequestError::Api(ApiError::Unknown("Bad Gateway".to_owned()))), "502");
+        assert_eq!(error_code(&RequestError::Api(ApiError::MessageNotModified)), "400");
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod dialogue;
 pub mod gateway;
 pub mod handlers;
 pub mod keyboards;
+/// Every update counted and timed, around the routing table.
+pub mod observed;
 pub mod schema;
 
 pub use gateway::{SendOutcome, Telegram, Tg};

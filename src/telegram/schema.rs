@@ -7,7 +7,7 @@
 //! anything else = "I only read text"), then button presses (typed [`CallbackData`]; anything unparsable = "ce
 //! menu a expiré"). Edited messages, channel posts and the other update kinds are ignored on purpose (the
 //! dispatcher's default handler logs them). The whole table runs inside [`always_answered`]: a handler that fails
-//! still leaves the user with an apology.
+//! still leaves the user with an apology; [`observed`] counts and times every update around it.
 
 use std::time::Duration;
 
@@ -26,6 +26,7 @@ use super::{
     handlers::{
         HandlerResult, admin, announce, course, fallback, menu, privacy, questions, reminders, sessions, staff,
     },
+    observed::observed,
 };
 use crate::{
     clock::AppClock,
@@ -128,7 +129,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
     let private = dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks);
-    always_answered(dptree::entry().branch(groups).branch(private))
+    observed(always_answered(dptree::entry().branch(groups).branch(private)))
 }
 
 /// How long recording the sender may hold up the answer.

@@ -89,6 +89,8 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<ManualClock>,
     pub settings: Settings,
+    /// The bot's own HTTP server (health, metrics, webhook), when the settings ask for one.
+    pub http: Option<std::net::SocketAddr>,
     _server: RunningServer,
     running: Option<JoinHandle<anyhow::Result<()>>>,
     worker: Option<DeliveryWorker>,
@@ -128,6 +130,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         db: Db::connect(&database.url).await.unwrap(),
         clock,
         settings,
+        http: None,
         _server: server,
         running: None,
         worker: None,
@@ -144,6 +147,7 @@ impl TestApp {
         let app = Application::build(self.settings.clone(), clock).await.expect("the bot starts");
         self.worker = Some(app.delivery_worker());
         self.scheduler = Some(app.reminder_scheduler());
+        self.http = app.http_addr();
         self.running = Some(tokio::spawn(app.run_until_stopped()));
     }
 
@@ -194,6 +198,13 @@ impl TestApp {
             let _ = running.await;
         }
         self.start().await;
+    }
+
+    /// GETs or POSTs `path` on the bot's own HTTP server: the status and the body.
+    pub async fn http_get(&self, path: &str) -> (u16, String) {
+        let address = self.http.expect("the settings ask for an HTTP server");
+        let response = reqwest::get(format!("http://{address}{path}")).await.expect("the HTTP server answers");
+        (response.status().as_u16(), response.text().await.unwrap())
     }
 
     /// Acts as Telegram user `id` (a private chat with the bot).

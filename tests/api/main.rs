@@ -12,8 +12,12 @@ mod foundation;
 mod hardening;
 mod helpers;
 mod i18n;
+mod ops;
+mod process;
 mod reminder_clock;
 mod reminders;
+mod replicas;
+mod shutdown;
 #[path = "../support/fs.rs"]
 mod support_fs;
 mod ux;

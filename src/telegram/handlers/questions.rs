@@ -16,6 +16,7 @@ use crate::{
         lexicon::SmalltalkKind,
         matcher::{Match, Outcome},
     },
+    observe,
     startup::BotSettings,
     storage::{
         Db, DbError,
@@ -48,7 +49,13 @@ pub async fn question(
     // Matching is CPU work: off the async workers, so no message can delay the others.
     let found = {
         let (index, text) = (index.clone(), text.clone());
-        tokio::task::spawn_blocking(move || index.ask(&text)).await?
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let found = index.ask(&text);
+            observe::matched(found.outcome.kind(), started.elapsed());
+            found
+        })
+        .await?
     };
     let question_id =
         match tokio::time::timeout(RECORD_PATIENCE, record(&db, user.id, &text, &found, clock.unix())).await {
