@@ -44,6 +44,8 @@ pub struct ReminderRun {
     pub recipients: i64,
     /// The session had ended when the bot came back: nothing was queued.
     pub skipped: bool,
+    /// When the scheduler queued the reminders (or recorded the skip), by the bot's clock.
+    pub created_at: i64,
 }
 
 /// What [`Db::fan_out_reminders`] did.
@@ -166,7 +168,7 @@ impl Db {
 
     /// The fan-out record of the session on `day`, if its reminders were queued or skipped.
     pub async fn reminder_run(&self, day: Date) -> DbResult<Option<ReminderRun>> {
-        let sql = "SELECT due_at, recipients, skipped FROM reminder_runs WHERE local_date = $1";
+        let sql = "SELECT due_at, recipients, skipped, created_at FROM reminder_runs WHERE local_date = $1";
         let run = on_pool!(self, pool => sqlx::query_as(sql).bind(day.to_string()).fetch_optional(pool).await)?;
         Ok(run)
     }

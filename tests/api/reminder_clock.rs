@@ -53,6 +53,8 @@ fn start_bot(api_url: &str, database: &str, fake_utc: &str, dir: &Path) -> Child
         .env("TELOXIDE_API_URL", api_url)
         .env("DATABASE_URL", database)
         .env("ACCEL_FAQ_DIR", faq)
+        // Two processes at once (and other tests): each HTTP server on a port of its own.
+        .env("ACCEL_LISTEN", "127.0.0.1:0")
         .env("ACCEL_TIMEZONE", "Europe/Paris")
         .env("ACCEL_WEBINAR_URL", "https://visio.example.org/accelerateur")
         .stdin(Stdio::null())
@@ -103,9 +105,15 @@ async fn the_real_binary_a_minute_before_ten_sends_the_reminder_just_after_ten()
     let mut bot = start_bot(server.api_url().as_ref(), database.url.expose(), "2026-12-07 08:59:00", dir.path());
     wait_until("the reminder arrives", Duration::from_secs(120), || reminders(&emulator, 4201) > 0).await;
     let elapsed = started.elapsed();
-    // The bot's clock reads 09:59:00 when the faketime wrapper starts, within a fraction of a second of the spawn
-    // (measured: the reminder 59.8 s after the spawn returned): 10:00 on its clock is 60 s after that.
-    assert!(elapsed >= Duration::from_millis(59_500), "sent before 10:00 ({elapsed:?} after 09:59)");
+    // By the bot's own (shifted) clock the reminders were queued at 10:00 or just after, never before; by the
+    // real clock they left about a minute after the start at 09:59 (the wrapper's clock starts within a second of
+    // the spawn, so the real elapsed time is only bounded loosely below).
+    let day = jiff::civil::date(2026, 12, 7);
+    let run = db.reminder_run(day).await.unwrap().expect("the day's reminders were queued");
+    let ten = jiff::civil::date(2026, 12, 7).at(10, 0, 0, 0).in_tz("Europe/Paris").unwrap().timestamp().as_second();
+    assert_eq!(run.due_at, ten);
+    assert!((ten..=ten + 3).contains(&run.created_at), "queued at {} for {ten}", run.created_at);
+    assert!(elapsed >= Duration::from_secs(58), "sent {elapsed:?} after the start at 09:59");
     assert!(elapsed <= Duration::from_secs(63), "sent {elapsed:?} after 09:59, not just after 10:00");
     tokio::time::sleep(Duration::from_secs(2)).await;
     bot.kill().unwrap();
