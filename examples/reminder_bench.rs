@@ -18,13 +18,16 @@ use std::{
 
 use accelerateur::{
     clock::{AppClock, Clock},
-    config::{BotToken, CommonSettings, DatabaseUrl, Settings, TelegramSettings},
+    config::{BotToken, CommonSettings, Settings, TelegramSettings},
     startup::Application,
-    storage::Db,
-    telegram_emulator::{Emulator, EmulatorConfig, RateLimit},
+    telegram_emulator::RateLimit,
 };
 use jiff::{SignedDuration, Timestamp};
 use teloxide::types::UserId;
+
+#[path = "../benches/support/stage.rs"]
+mod stage;
+use stage::{BenchStage, bench_stage};
 
 const FIRST_SUBSCRIBER: i64 = 2_000_000;
 /// Monday 7 December 2026, 10:00 in Paris.
@@ -48,14 +51,7 @@ async fn main() -> anyhow::Result<()> {
     let rate: u32 = args.next().map_or(Ok(20), |raw| raw.parse())?;
 
     let limits = RateLimit { per_chat_per_minute: Some(20), global_per_second: Some(30) };
-    let config = EmulatorConfig { token: "123456789:AAbench".to_owned(), rate_limit: limits, ..Default::default() };
-    let (emulator, server) = Emulator::spawn(config).await?;
-    let dir = tempfile::tempdir()?;
-    let database = match std::env::var("DATABASE_URL") {
-        Ok(url) => DatabaseUrl::parse(&url)?,
-        Err(_) => DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("bench.db").display()))?,
-    };
-    let db = Db::open(&database).await?;
+    let BenchStage { emulator, server, database, db, dir: _dir } = bench_stage("123456789:AAbench", limits).await?;
     let now = Timestamp::now().as_second();
     for chat in FIRST_SUBSCRIBER..FIRST_SUBSCRIBER + subscribers {
         db.touch_user(UserId(chat.unsigned_abs()), "Commerçant", now).await?;
