@@ -370,13 +370,17 @@ pub struct DeliverySettings {
     /// delivery rate and of the replies' rate.
     pub replicas: std::num::NonZeroU32,
     /// Direct replies per second for the whole bot (`ACCEL_REPLY_RATE`); `None`: what the delivery rate leaves of
-    /// Telegram's ~30/s. Above that only makes sense against the emulator (load benchmarks).
+    /// Telegram's ~30/s, minus [`Self::SAFETY_MARGIN`]. Above that only makes sense against the emulator (load benchmarks).
     pub reply_rate: Option<u32>,
 }
 
 impl DeliverySettings {
     /// Telegram allows about 30 messages per second per bot.
     pub const TELEGRAM_RATE: u32 = 30;
+    /// Messages per second left unused by default: replies (teloxide's `Throttle`) and deliveries (the worker's
+    /// limiter) keep to their own windows, so at full load both together can put a 31st message into Telegram's
+    /// one-second window; two spare messages absorb that (measured with `load_bench --real-limits`).
+    pub const SAFETY_MARGIN: u32 = 2;
     /// Above [`Self::TELEGRAM_RATE`] Telegram answers 429: higher rates only make sense against the emulator
     /// (crash tests, benchmarks), and start-up warns about them.
     pub const MAX_RATE: u32 = 1000;
@@ -418,7 +422,9 @@ impl DeliverySettings {
     /// The share of Telegram's budget left to direct replies, for this replica (at least one message per second).
     #[must_use]
     pub fn reply_rate(&self) -> u32 {
-        let whole_bot = self.reply_rate.unwrap_or_else(|| Self::TELEGRAM_RATE.saturating_sub(self.rate.get()));
+        let whole_bot = self
+            .reply_rate
+            .unwrap_or_else(|| (Self::TELEGRAM_RATE - Self::SAFETY_MARGIN).saturating_sub(self.rate.get()));
         (whole_bot / self.replicas.get()).max(1)
     }
 
@@ -611,12 +617,12 @@ mod tests {
     #[test]
     fn the_send_rate_leaves_room_for_replies_and_is_bounded() {
         let common = CommonSettings::from_source(&[]).unwrap();
-        assert_eq!((common.delivery.rate.get(), common.delivery.reply_rate()), (20, 10));
+        assert_eq!((common.delivery.rate.get(), common.delivery.reply_rate()), (20, 8));
         for raw in ["0", "1001", "fast"] {
             let error = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap_err();
             assert!(error.to_string().starts_with("ACCEL_SEND_RATE is invalid"), "{error}");
         }
-        for raw in ["30", "200"] {
+        for raw in ["28", "30", "200"] {
             let common = CommonSettings::from_source(&[("ACCEL_SEND_RATE", raw)]).unwrap();
             assert_eq!(common.delivery.reply_rate(), 1, "replies keep one message per second");
         }
@@ -665,7 +671,7 @@ mod tests {
     #[test]
     fn replicas_share_the_budget_equally() {
         let common = CommonSettings::from_source(&[("ACCEL_REPLICAS", "2"), ("ACCEL_SEND_RATE", "20")]).unwrap();
-        assert_eq!((common.delivery.replica_rate().get(), common.delivery.reply_rate()), (10, 5));
+        assert_eq!((common.delivery.replica_rate().get(), common.delivery.reply_rate()), (10, 4));
         let single = CommonSettings::from_source(&[]).unwrap();
         assert_eq!(single.delivery.replica_rate(), single.delivery.rate);
         let fast = CommonSettings::from_source(&[("ACCEL_REPLICAS", "2"), ("ACCEL_REPLY_RATE", "1000")]).unwrap();
