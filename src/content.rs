@@ -230,10 +230,10 @@ impl LiveContent {
     /// `Invalid` with the problems of the resulting content; nothing is written then.
     pub async fn save_entry(&self, entry: &FaqEntry, author: &str) -> Result<Applied, ContentUpdateError> {
         let db = self.db()?;
-        let mut stored = db.stored_content().await?;
-        let block = files::entry_block(entry);
-        put_entry(&mut stored, &entry.id, &entry.chapter, block);
-        self.write(db, &stored, author).await
+        let current = db.stored_content().await?;
+        let mut wanted = current.clone();
+        put_entry(&mut wanted, &entry.id, &entry.chapter, files::entry_block(entry));
+        self.write(db, (&current, &wanted), author).await
     }
 
     /// Deletes an entry, if the content stays valid without it (mandatory topics cannot be deleted).
@@ -242,13 +242,13 @@ impl LiveContent {
     /// `NotFound`, or `Invalid` with the problems of the resulting content.
     pub async fn delete_entry(&self, id: &str, author: &str) -> Result<Applied, ContentUpdateError> {
         let db = self.db()?;
-        let mut stored = db.stored_content().await?;
-        let before = stored.entries.len();
-        stored.entries.retain(|e| e.id != id);
-        if stored.entries.len() == before {
+        let current = db.stored_content().await?;
+        let mut wanted = current.clone();
+        wanted.entries.retain(|e| e.id != id);
+        if wanted.entries.len() == current.entries.len() {
             return Err(ContentUpdateError::NotFound);
         }
-        self.write(db, &stored, author).await
+        self.write(db, (&current, &wanted), author).await
     }
 
     /// Puts an entry back as it was after revision `revision` (as it was before it, for a deletion); the restore
@@ -264,15 +264,22 @@ impl LiveContent {
             return Err(ContentUpdateError::NotFound);
         };
         let entry = files::parse_block(&block).context("a stored revision does not parse")?;
-        let mut stored = db.stored_content().await?;
-        put_entry(&mut stored, &entry.id, &entry.chapter, block);
-        Ok((entry.id, self.write(db, &stored, author).await?))
+        let current = db.stored_content().await?;
+        let mut wanted = current.clone();
+        put_entry(&mut wanted, &entry.id, &entry.chapter, block);
+        Ok((entry.id, self.write(db, (&current, &wanted), author).await?))
     }
 
     /// Validates `wanted` as a whole, writes what differs from the database, and swaps the new content in.
-    async fn write(&self, db: &Db, wanted: &StoredContent, author: &str) -> Result<Applied, ContentUpdateError> {
+    async fn write(
+        &self,
+        db: &Db,
+        (current, wanted): (&StoredContent, &StoredContent),
+        author: &str,
+    ) -> Result<Applied, ContentUpdateError> {
         FaqContent::from_files(&files_of(wanted), Path::new("")).map_err(ContentUpdateError::Invalid)?;
-        let applied = db.apply_content(&changes_to(wanted), author, jiff::Timestamp::now().as_second()).await?;
+        let changes = changes_to(wanted, current);
+        let applied = db.apply_content(&changes, author, jiff::Timestamp::now().as_second()).await?;
         self.refresh().await?;
         Ok(applied)
     }
@@ -337,15 +344,22 @@ fn put_entry(stored: &mut StoredContent, id: &str, chapter: &str, body: String) 
     stored.entries.sort_by(|a, b| (&a.chapter, a.position, &a.id).cmp(&(&b.chapter, b.position, &b.id)));
 }
 
-/// Every file and entry of `wanted` as changes, plus the deletion of entries it no longer has (the database
-/// skips what is identical).
-fn changes_to(wanted: &StoredContent) -> Vec<ContentChange> {
+/// Every file and entry of `wanted` as changes, plus the deletion of the entries of `current` it no longer has
+/// (the database skips what is identical).
+fn changes_to(wanted: &StoredContent, current: &StoredContent) -> Vec<ContentChange> {
     let mut changes: Vec<ContentChange> = wanted
         .files
         .iter()
         .map(|(path, body)| ContentChange::File { path: path.clone(), body: Some(body.clone()) })
         .collect();
     changes.extend(wanted.entries.iter().cloned().map(ContentChange::PutEntry));
+    changes.extend(
+        current
+            .entries
+            .iter()
+            .filter(|old| !wanted.entries.iter().any(|e| e.id == old.id))
+            .map(|old| ContentChange::DeleteEntry { id: old.id.clone() }),
+    );
     changes
 }
 
@@ -404,7 +418,7 @@ pub async fn import_files(
     wanted.files.sort();
     wanted.entries.sort_by(|a, b| (&a.chapter, a.position, &a.id).cmp(&(&b.chapter, b.position, &b.id)));
     FaqContent::from_files(&files_of(&wanted), Path::new("")).map_err(ContentUpdateError::Invalid)?;
-    let applied = db.apply_content(&changes_to(&wanted), author, now).await?;
+    let applied = db.apply_content(&changes_to(&wanted, &stored), author, now).await?;
     Ok(ImportReport { revisions: applied.revisions, kept, version: applied.version })
 }
 

@@ -115,6 +115,19 @@ async fn faq_historique_lists_the_revisions_and_restores_one_in_a_tap() {
     assert_eq!(revisions[0].after, revisions[2].after);
     assert!(revisions[0].author.contains("9001"));
 
+    // A deletion is a revision too, and its button puts the entry back; a mandatory topic cannot be deleted.
+    let Err(ContentUpdateError::Invalid(errors)) = editor.delete_entry("creer-site", "Awa (9001)").await else {
+        panic!("a mandatory topic cannot be deleted")
+    };
+    assert!(errors.to_string().contains("entry \"creer-site\": mandatory topic is missing"), "{errors}");
+    editor.delete_entry("licornes", "Awa (9001)").await.unwrap();
+    let list = admin.sends("/faq_historique licornes").await;
+    assert!(list.text.contains("· Awa (9001) · suppression"), "{}", list.text);
+    let deletion = app.db.entry_revisions("licornes", 1).await.unwrap()[0].id;
+    admin.presses(list.message_id, &format!("↩️ Restaurer n° {deletion}")).await;
+    until_answered(&app, 1202, QUESTION, "Première version.").await;
+    assert_eq!(app.db.entry_revisions("licornes", 10).await.unwrap().len(), 5);
+
     // The shipped entries have their import as first revision.
     let shipped = admin.sends("/faq_historique creer-site").await;
     assert!(shipped.text.contains("· import · création"), "{}", shipped.text);
