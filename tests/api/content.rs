@@ -134,6 +134,9 @@ async fn faq_historique_lists_the_revisions_and_restores_one_in_a_tap() {
     assert!(shipped.text.contains("· import · création"), "{}", shipped.text);
     let merchant = app.user(1203).sends("/faq_historique creer-site").await;
     assert!(merchant.text.contains("réservée aux administrateurs"), "{}", merchant.text);
+    // A forged restore button from a merchant changes nothing.
+    app.user(1203).presses_raw(merchant.message_id, &format!("rv:{first}")).await;
+    assert_eq!(app.db.entry_revisions("licornes", 10).await.unwrap().len(), 5);
     assert_no_rejected_calls(&app);
 }
 
