@@ -58,7 +58,6 @@ async fn main() -> anyhow::Result<()> {
         ("ACCEL_SEND_RATE", rate_setting.as_str()),
     ])?;
     common.database = database.clone();
-    common.faq_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
     let telegram = TelegramSettings { token: BotToken::new(emulator.token()), api_url: Some(server.api_url()) };
     let app = Application::build(Settings::with_common(common, telegram), AppClock::system()).await?;
     let stop = app.stop_token();

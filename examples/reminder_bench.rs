@@ -65,7 +65,6 @@ async fn main() -> anyhow::Result<()> {
         ("ACCEL_WEBINAR_URL", "https://visio.example.org/accelerateur"),
     ])?;
     common.database = database.clone();
-    common.faq_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
     let telegram = TelegramSettings { token: BotToken::new(emulator.token()), api_url: Some(server.api_url()) };
     let session: Timestamp = SESSION.parse()?;
     // While the application starts, its clock reads an hour before the reminder.

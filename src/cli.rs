@@ -24,7 +24,7 @@ pub enum CliCommand {
     /// Try the whole bot in a browser, without Telegram: a local web chat page in front of the real bot and a
     /// built-in Bot API emulator (no TELOXIDE_TOKEN needed).
     Sandbox(SandboxArgs),
-    /// Work on the content: check it, calibrate the matcher.
+    /// Work on the content: check it, import it into the database or export it, calibrate the matcher.
     Faq {
         #[command(subcommand)]
         command: FaqCommand,
@@ -54,6 +54,19 @@ pub enum FaqCommand {
         strict: bool,
         /// Content directory (default: ACCEL_FAQ_DIR, else `faq`).
         dir: Option<PathBuf>,
+    },
+    /// Import a content directory into the database (DATABASE_URL): everything is validated first, then applied
+    /// in one transaction or not at all; entries are matched by id (entries absent from DIR are kept), each change
+    /// is recorded as a revision by "import". Running bots pick the new content up within seconds.
+    Import {
+        /// Content directory (same layout as `faq/`).
+        dir: PathBuf,
+    },
+    /// Write the database's content (DATABASE_URL) into a directory, in the layout of `faq/` (stable order: an
+    /// export of unchanged content is byte-identical).
+    Export {
+        /// Target directory (created if missing; files there are overwritten).
+        dir: PathBuf,
     },
     /// Choose the matcher's thresholds from the content's own variants and the off-topic file.
     Calibrate {

@@ -339,8 +339,9 @@ pub struct CommonSettings {
     pub database: DatabaseUrl,
     pub roles: RoleSettings,
     pub timezone: jiff::tz::TimeZone,
-    /// Directory holding the FAQ, the curriculum and the matcher's lexicon.
-    pub faq_dir: PathBuf,
+    /// `ACCEL_FAQ_DIR`: a content directory (FAQ, curriculum, lexicon) imported into an empty database at start-up
+    /// instead of the content embedded in the binary; the default directory of the `faq` tools (else `faq`).
+    pub faq_dir: Option<PathBuf>,
     /// Base URL that curriculum module paths are appended to.
     pub course_url: Url,
     /// Where merchants join the live webinar (a video-conference room), if the operator has one.
@@ -471,7 +472,7 @@ impl CommonSettings {
         let timezone = jiff::tz::TimeZone::get(tz_name.trim()).map_err(|_| {
             ConfigError::invalid("ACCEL_TIMEZONE", "an IANA time zone name such as Europe/Paris", &tz_name)
         })?;
-        let faq_dir = PathBuf::from(source.get("ACCEL_FAQ_DIR").unwrap_or_else(|| "faq".to_owned()));
+        let faq_dir = source.get("ACCEL_FAQ_DIR").filter(|dir| !dir.trim().is_empty()).map(PathBuf::from);
         let course_url = parse_base_url(source.get("ACCEL_COURSE_URL"))?;
         let webinar_url = match source.get("ACCEL_WEBINAR_URL") {
             None => None,

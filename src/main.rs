@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use accelerateur::{
-    cli::{Cli, CliCommand},
+    cli::{Cli, CliCommand, FaqCommand},
     clock::AppClock,
     config::{CommonSettings, Environment, Settings},
     sandbox::{self, SandboxOptions},
@@ -44,12 +44,26 @@ async fn main() -> ExitCode {
             Ok(options) => sandbox::run(options).await,
             Err(error) => return config_error(&error),
         },
+        CliCommand::Faq { command: command @ (FaqCommand::Import { .. } | FaqCommand::Export { .. }) } => {
+            match CommonSettings::from_source(&env) {
+                Ok(settings) => {
+                    telemetry::hide_all(&settings.secrets());
+                    return match content::transfer(command, &settings).await {
+                        Ok(true) => ExitCode::SUCCESS,
+                        Ok(false) => ExitCode::FAILURE,
+                        Err(error) => report(&error),
+                    };
+                }
+                Err(error) => return config_error(&error),
+            }
+        }
         content_command => {
             let settings = match CommonSettings::from_source(&env) {
                 Ok(settings) => settings,
                 Err(error) => return config_error(&error),
             };
-            return match content::run(content_command, &settings.faq_dir) {
+            let faq_dir = settings.faq_dir.unwrap_or_else(|| "faq".into());
+            return match content::run(content_command, &faq_dir) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(error) => report(&error),
@@ -75,7 +89,7 @@ fn config_error(error: &accelerateur::config::ConfigError) -> ExitCode {
 }
 
 async fn run(settings: Settings) -> anyhow::Result<()> {
-    tracing::info!(database = %settings.common.database, faq = %settings.common.faq_dir.display(), "starting");
+    tracing::info!(database = %settings.common.database, "starting");
     let app = Application::build(settings, AppClock::system()).await?;
     let stop = app.stop_token();
     tokio::spawn(async move {
@@ -118,9 +132,14 @@ async fn migrate(settings: CommonSettings) -> anyhow::Result<()> {
 mod content {
     use std::{io::Write as _, path::Path};
 
+    use anyhow::Context as _;
+
     use accelerateur::{
         cli::{CliCommand, FaqCommand},
-        faq::{commands, content::FaqContent, index::FaqIndex},
+        config::CommonSettings,
+        content::{ContentUpdateError, IMPORT_AUTHOR, export_files, import_files},
+        faq::{commands, content::FaqContent, files::ContentFiles, index::FaqIndex},
+        storage::Db,
     };
 
     pub fn run(command: &CliCommand, faq_dir: &Path) -> anyhow::Result<bool> {
@@ -154,8 +173,55 @@ mod content {
                 )
             }
             CliCommand::Eval { file } => Ok(commands::eval(&load(faq_dir)?, file, &mut out)?.meets_targets()),
-            CliCommand::Run | CliCommand::Migrate | CliCommand::Sandbox(_) => unreachable!("handled by main"),
+            CliCommand::Faq { command: FaqCommand::Import { .. } | FaqCommand::Export { .. } }
+            | CliCommand::Run
+            | CliCommand::Migrate
+            | CliCommand::Sandbox(_) => unreachable!("handled by main"),
         }
+    }
+
+    /// `faq import DIR` and `faq export DIR`, against DATABASE_URL. `Ok(false)`: the import was refused.
+    pub async fn transfer(command: &FaqCommand, settings: &CommonSettings) -> anyhow::Result<bool> {
+        let db = Db::open(&settings.database).await?;
+        let outcome = match command {
+            FaqCommand::Import { dir } => {
+                let files = ContentFiles::read_dir(dir);
+                let now = jiff::Timestamp::now().as_second();
+                match import_files(&db, &files, dir, IMPORT_AUTHOR, now).await {
+                    Ok(report) => {
+                        println!(
+                            "imported {}: {} change(s) recorded as revisions, content version {}{}",
+                            dir.display(),
+                            report.revisions,
+                            report.version,
+                            match report.kept {
+                                0 => String::new(),
+                                n => format!("; {n} entries of the database are not in the directory (kept)"),
+                            }
+                        );
+                        Ok(true)
+                    }
+                    Err(ContentUpdateError::Invalid(errors)) => {
+                        for error in &errors.0 {
+                            println!("{error}");
+                        }
+                        eprintln!("error: {} problem(s); nothing was imported", errors.0.len());
+                        Ok(false)
+                    }
+                    Err(error) => Err(error.into()),
+                }
+            }
+            FaqCommand::Export { dir } => {
+                let files = export_files(&db).await?;
+                anyhow::ensure!(files.get("curriculum.toml").is_some(), "the database holds no content yet");
+                files.write_dir(dir).with_context(|| format!("cannot write into {}", dir.display()))?;
+                println!("exported the content to {}", dir.display());
+                Ok(true)
+            }
+            _ => unreachable!("only import and export"),
+        };
+        db.close().await;
+        outcome
     }
 
     fn load(dir: &Path) -> anyhow::Result<FaqIndex> {

@@ -63,20 +63,8 @@ impl Application {
                 "ACCEL_COURSE_URL is not set: module buttons point to a placeholder domain; set it to your course platform"
             );
         }
-        let dir = &settings.common.faq_dir;
-        let content = LiveContent::load(dir).map_err(|errors| {
-            let first = errors.0.first().map(ToString::to_string).unwrap_or_default();
-            let more = match errors.0.len() {
-                0 | 1 => String::new(),
-                n => format!(" (and {} more problems)", n - 1),
-            };
-            anyhow::anyhow!(
-                "ACCEL_FAQ_DIR={} does not hold valid content: {first}{more}; run `accelerateur faq check {}`",
-                dir.display(),
-                dir.display()
-            )
-        })?;
         let db = Db::open(&settings.common.database).await?;
+        let content = LiveContent::open(&db, settings.common.faq_dir.as_deref()).await?;
         let mut bot = Bot::new(settings.telegram.token.expose());
         if let Some(url) = settings.telegram.api_url.clone() {
             bot = bot.set_api_url(url);
@@ -112,6 +100,7 @@ impl Application {
         let dialogues = dialogue::storage(db.clone(), clock.clone());
         let config: BotSettings = Arc::new(settings.common.clone());
         let stop = CancellationToken::new();
+        content.spawn_watcher(crate::content::POLL_INTERVAL, stop.clone());
         let web_state =
             WebState { db: db.clone(), content: content.clone(), clock: clock.clone(), stopping: stop.clone() };
         let mut dispatcher = Dispatcher::builder(bot.clone(), schema())

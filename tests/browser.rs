@@ -239,7 +239,7 @@ fn browser_available() -> bool {
 
 async fn spawn_sandbox(data_dir: &Path) -> RunningSandbox {
     let mut common = CommonSettings::from_source(&[]).unwrap();
-    common.faq_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+    common.faq_dir = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("faq"));
     let mut options = SandboxOptions::new(common);
     options.port = 0;
     options.data_dir = data_dir.to_path_buf();

@@ -67,6 +67,27 @@ admin-reload-failed =
        *[other] { $count } problèmes
     }) ; l'ancien reste en ligne.
 
+admin-history-usage = Tapez /faq_historique suivi de l'identifiant d'une question, par exemple : /faq_historique creer-site
+admin-history-none = Aucune révision pour la question « { $id } ».
+admin-history-title = 🕓 Historique de « { $id } » ({ $count ->
+        [one] { $count } révision
+       *[other] { $count } révisions
+    }, les plus récentes d'abord) :
+admin-history-line = n° { $revision } · { $date } · { $author } · { $change ->
+        [created] création
+        [deleted] suppression
+       *[changed] modification
+    }
+admin-history-restore = ↩️ Restaurer n° { $revision }
+admin-restored = ✅ « { $id } » est revenue à son texte de la révision n° { $revision } (nouvelle révision n° { $new }). Elle est en ligne.
+admin-restore-unchanged = « { $id } » a déjà le texte de la révision n° { $revision } : rien à restaurer.
+admin-restore-not-found = Cette révision n'existe pas.
+admin-restore-refused =
+    ❌ Restauration refusée : le contenu ne serait plus valide ({ $count ->
+        [one] { $count } problème
+       *[other] { $count } problèmes
+    }) ; rien n'a changé.
+
 ## Problèmes de contenu montrés aux administrateurs par /recharger_faq (src/curriculum/content.rs)
 
 content-problem = { $file } : { $problem }

@@ -88,7 +88,8 @@ cmd-supprimer-mes-donnees = Effacer toutes mes données
 cmd-stats = Statistiques du bot (équipe)
 cmd-sans-reponse = Questions restées sans réponse (équipe)
 cmd-fiche = Une fiche de la FAQ avec ses sources et sa date de relecture (équipe)
-cmd-recharger-faq = Recharger la FAQ et le parcours (admin)
+cmd-recharger-faq = Relire la FAQ et le parcours depuis la base (admin)
+cmd-faq-historique = Historique d'une question de la FAQ, et la restaurer (admin)
 
 ## Dates et heures en français (src/french.rs) : « mardi 1er décembre à 10 h »
 

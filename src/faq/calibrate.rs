@@ -162,7 +162,13 @@ pub struct Calibration {
 /// Unreadable file.
 pub fn read_off_topic(path: &Path) -> anyhow::Result<Vec<String>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect())
+    Ok(parse_off_topic(&text))
+}
+
+/// The messages of an off-topic file's text (one per line, `#` comments).
+#[must_use]
+pub fn parse_off_topic(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
 }
 
 fn sample(index: &FaqIndex, text: &str, expected: Option<u32>, excluded: Option<u32>, group: usize) -> Sample {

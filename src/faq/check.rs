@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::curriculum::content::{ContentError, Curriculum, Item, Problem, is_valid_id};
 use crate::faq::content::{FAQ_CHAPTERS, FaqContent, FaqEntry, FaqFile};
+use crate::faq::files::{self, ContentFiles};
 use crate::faq::lexicon::Lexicon;
 use crate::faq::matcher::Thresholds;
 use crate::faq::normalize::Normalizer;
@@ -190,42 +191,68 @@ pub(crate) fn read_dir(
     dir: &Path,
     today: Option<jiff::civil::Date>,
 ) -> (Option<FaqContent>, Vec<ContentError>, Vec<ContentError>) {
+    read_files(&ContentFiles::read_dir(dir), dir, today)
+}
+
+/// The text of a required file, or the problem of its absence.
+fn required<'a>(files: &'a ContentFiles, base: &Path, path: &str) -> Result<&'a str, ContentError> {
+    files.get(path).ok_or_else(|| {
+        let error = files.unreadable(path).unwrap_or("missing").to_owned();
+        ContentError::new(&base.join(path), None, Problem::CannotRead { error })
+    })
+}
+
+/// Like [`read_dir`], on content files wherever they come from; `base` prefixes file names in the problems.
+pub(crate) fn read_files(
+    files: &ContentFiles,
+    base: &Path,
+    today: Option<jiff::civil::Date>,
+) -> (Option<FaqContent>, Vec<ContentError>, Vec<ContentError>) {
+    let dir = base;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let normalizer = Normalizer::new();
 
-    let curriculum_path = dir.join("curriculum.toml");
-    let (curriculum, curriculum_errors) = Curriculum::load_checked(&curriculum_path);
-    errors.extend(curriculum_errors);
-
-    let lexicon_path = dir.join("lexicon.toml");
-    let lexicon = match std::fs::read_to_string(&lexicon_path) {
-        Ok(text) => match Lexicon::from_toml_str(&text, &normalizer) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                errors.push(ContentError::toml(&lexicon_path, &text, &e));
-                None
-            }
-        },
+    let curriculum = match required(files, base, files::CURRICULUM) {
+        Ok(text) => {
+            let (curriculum, curriculum_errors) = Curriculum::from_toml_str(&base.join(files::CURRICULUM), text);
+            errors.extend(curriculum_errors);
+            curriculum
+        }
         Err(e) => {
-            errors.push(ContentError::new(&lexicon_path, None, Problem::CannotRead { error: e.to_string() }));
+            errors.push(e);
             None
         }
     };
 
-    let thresholds_path = dir.join("calibration").join("thresholds.toml");
-    let thresholds = match std::fs::read_to_string(&thresholds_path) {
-        Ok(text) => match toml::from_str::<Thresholds>(&text) {
-            Ok(t) => Some(t),
+    let lexicon_path = base.join(files::LEXICON);
+    let lexicon = match required(files, base, files::LEXICON) {
+        Ok(text) => match Lexicon::from_toml_str(text, &normalizer) {
+            Ok(l) => Some(l),
             Err(e) => {
-                errors.push(ContentError::toml(&thresholds_path, &text, &e));
+                errors.push(ContentError::toml(&lexicon_path, text, &e));
                 None
             }
         },
-        Err(_) => Some(Thresholds::default()),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
     };
 
-    let calibration = match crate::faq::content::read_calibration(dir) {
+    let thresholds_path = base.join(files::THRESHOLDS);
+    let thresholds = match files.get(files::THRESHOLDS) {
+        Some(text) => match toml::from_str::<Thresholds>(text) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.push(ContentError::toml(&thresholds_path, text, &e));
+                None
+            }
+        },
+        None => Some(Thresholds::default()),
+    };
+
+    let calibration = match crate::faq::content::calibration_of(files, base) {
         Ok(messages) => messages,
         Err(e) => {
             errors.push(ContentError::new(
@@ -241,16 +268,16 @@ pub(crate) fn read_dir(
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut all_parsed = true;
     for chapter in FAQ_CHAPTERS {
-        let path = dir.join(format!("{chapter}.toml"));
-        let text = match std::fs::read_to_string(&path) {
+        let path = dir.join(files::chapter_file(chapter));
+        let text = match required(files, base, &files::chapter_file(chapter)) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(ContentError::new(&path, None, Problem::CannotRead { error: e.to_string() }));
+                errors.push(e);
                 all_parsed = false;
                 continue;
             }
         };
-        let (parsed, file_errors) = check_chapter_str(&path, chapter, &text, curriculum.as_ref());
+        let (parsed, file_errors) = check_chapter_str(&path, chapter, text, curriculum.as_ref());
         errors.extend(file_errors);
         let Some(parsed) = parsed else {
             all_parsed = false;

@@ -15,6 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::curriculum::content::{ContentErrors, Curriculum};
+use crate::faq::files::{ContentFiles, OFF_TOPIC};
 use crate::faq::lexicon::Lexicon;
 use crate::faq::matcher::Thresholds;
 
@@ -88,30 +89,25 @@ pub struct LabelledMessage {
 /// # Errors
 /// An unreadable or malformed file.
 pub fn read_calibration(dir: &Path) -> anyhow::Result<Vec<LabelledMessage>> {
-    let dir = dir.join("calibration");
-    let mut rounds: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(list) => list
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("questions-round") && n.ends_with(".tsv"))
-            })
-            .collect(),
-        Err(_) => return Ok(Vec::new()),
-    };
-    rounds.sort();
+    calibration_of(&ContentFiles::read_dir(dir), dir)
+}
+
+/// The labelled messages of content files (see [`read_calibration`]); `base` names the files in errors.
+///
+/// # Errors
+/// A malformed file.
+pub fn calibration_of(files: &ContentFiles, base: &Path) -> anyhow::Result<Vec<LabelledMessage>> {
     let mut out = Vec::new();
-    for (group, path) in rounds.iter().enumerate() {
-        for case in crate::faq::eval::read_cases(path)? {
+    let mut rounds = 0;
+    for (group, (path, text)) in files.rounds().enumerate() {
+        rounds += 1;
+        for case in crate::faq::eval::parse_cases(&base.join(path), text)? {
             out.push(LabelledMessage { text: case.question, expected: case.expected, group });
         }
     }
-    let off_topic = dir.join("hors-sujet.txt");
-    if off_topic.exists() {
-        let groups = rounds.len().max(1);
-        for (i, text) in crate::faq::calibrate::read_off_topic(&off_topic)?.into_iter().enumerate() {
+    if let Some(text) = files.get(OFF_TOPIC) {
+        let groups = rounds.max(1);
+        for (i, text) in crate::faq::calibrate::parse_off_topic(text).into_iter().enumerate() {
             out.push(LabelledMessage { text, expected: None, group: i % groups });
         }
     }
@@ -135,7 +131,15 @@ impl FaqContent {
     /// # Errors
     /// Every problem `faq check` would report.
     pub fn load_dir(dir: &Path) -> Result<Self, ContentErrors> {
-        let (content, errors, _) = crate::faq::check::read_dir(dir, None);
+        Self::from_files(&ContentFiles::read_dir(dir), dir)
+    }
+
+    /// Loads and validates content files; `base` prefixes the file names in errors.
+    ///
+    /// # Errors
+    /// Every problem `faq check` would report.
+    pub fn from_files(files: &ContentFiles, base: &Path) -> Result<Self, ContentErrors> {
+        let (content, errors, _) = crate::faq::check::read_files(files, base, None);
         match content {
             Some(mut content) if errors.is_empty() => {
                 // What merchants read gets French no-break spaces; matching ignores them.

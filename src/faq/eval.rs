@@ -68,6 +68,14 @@ impl EvalReport {
 /// Unreadable file or a line without a tab.
 pub fn read_cases(path: &Path) -> anyhow::Result<Vec<EvalCase>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse_cases(path, &text)
+}
+
+/// Parses the text of a `question<TAB>expected` file; `path` names it in errors.
+///
+/// # Errors
+/// A line without a tab.
+pub fn parse_cases(path: &Path, text: &str) -> anyhow::Result<Vec<EvalCase>> {
     text.lines()
         .enumerate()
         .skip(1)

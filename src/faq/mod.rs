@@ -20,6 +20,7 @@ pub mod check;
 pub mod commands;
 pub mod content;
 pub mod eval;
+pub mod files;
 pub mod index;
 pub mod intent;
 pub mod lexicon;

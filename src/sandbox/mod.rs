@@ -410,7 +410,7 @@ mod tests {
             SandboxOptions::from_cli(&args, &[("DATABASE_URL", "mysql://not-even-valid"), ("ACCEL_FAQ_DIR", "f")])
                 .unwrap();
         assert!(options.database.is_none());
-        assert_eq!(options.common.faq_dir, PathBuf::from("f"));
+        assert_eq!(options.common.faq_dir, Some(PathBuf::from("f")));
     }
 
     #[test]
@@ -430,7 +430,7 @@ mod tests {
     async fn one_server_serves_the_page_the_emulator_and_the_bot() {
         let data = tempfile::tempdir().unwrap();
         let mut common = CommonSettings::from_source(&[]).unwrap();
-        common.faq_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq");
+        common.faq_dir = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq"));
         let options = SandboxOptions { port: 0, data_dir: data.path().join("nested"), ..SandboxOptions::new(common) };
         let sandbox = spawn(options).await.unwrap();
         let base = sandbox.base_url().clone();
@@ -485,7 +485,7 @@ mod tests {
     async fn cross_site_pages_and_foreign_hosts_cannot_drive_the_sandbox() {
         let data = tempfile::tempdir().unwrap();
         let mut common = CommonSettings::from_source(&[]).unwrap();
-        common.faq_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq");
+        common.faq_dir = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq"));
         let sandbox =
             spawn(SandboxOptions { port: 0, data_dir: data.path().to_owned(), ..SandboxOptions::new(common) })
                 .await

@@ -70,6 +70,10 @@ pub enum CallbackData {
     /// The webinar reminders: turn them on or off from the reminders screen or the onboarding question, or stop
     /// them from under a reminder.
     Reminders(ReminderChoice),
+    /// Restore the FAQ entry revision `revision` (`/faq_historique`, admins).
+    RestoreRevision {
+        revision: i64,
+    },
 }
 
 /// What a reminder button asks for.
@@ -157,6 +161,7 @@ impl CallbackData {
             ("rm", Some("on"), None) => Self::Reminders(ReminderChoice::On),
             ("rm", Some("off"), None) => Self::Reminders(ReminderChoice::Off),
             ("rm", Some("stop"), None) => Self::Reminders(ReminderChoice::Stop),
+            ("rv", Some(revision), None) => Self::RestoreRevision { revision: parse_id(revision)? },
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -205,6 +210,7 @@ impl fmt::Display for CallbackData {
                 ReminderChoice::Off => "rm:off",
                 ReminderChoice::Stop => "rm:stop",
             }),
+            Self::RestoreRevision { revision } => write!(f, "rv:{revision}"),
         }
     }
 }
@@ -250,6 +256,7 @@ mod tests {
             CallbackData::Reminders(ReminderChoice::On),
             CallbackData::Reminders(ReminderChoice::Off),
             CallbackData::Reminders(ReminderChoice::Stop),
+            CallbackData::RestoreRevision { revision: i64::MAX },
         ]
     }
 

@@ -50,6 +50,7 @@ pub enum StaffCommand {
 #[command(rename_rule = "snake_case")]
 pub enum AdminCommand {
     RechargerFaq,
+    FaqHistorique(String),
 }
 
 /// The commands shown to merchants (`/menu` and `/help` work but are not advertised).
@@ -85,7 +86,10 @@ pub fn staff_list() -> Vec<BotCommand> {
 
 #[must_use]
 pub fn admin_list() -> Vec<BotCommand> {
-    vec![BotCommand::new("recharger_faq", tr!("cmd-recharger-faq"))]
+    vec![
+        BotCommand::new("recharger_faq", tr!("cmd-recharger-faq")),
+        BotCommand::new("faq_historique", tr!("cmd-faq-historique")),
+    ]
 }
 
 /// The list a user with `role` sees: their role's own commands first (admin, then staff), then the merchant
@@ -150,7 +154,7 @@ mod tests {
 
     #[test]
     fn staff_see_their_own_commands_first() {
-        assert_eq!(names(&list_for(Role::Admin))[..3], ["recharger_faq", "stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Admin))[..4], ["recharger_faq", "faq_historique", "stats", "sans_reponse"]);
         assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "sans_reponse"]);
         assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }

@@ -82,7 +82,9 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
 
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
         .branch(
-            dptree::filter_async(is_admin).branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content)),
+            dptree::filter_async(is_admin)
+                .branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content))
+                .branch(case![AdminCommand::FaqHistorique(id)].endpoint(admin::history)),
         )
         .endpoint(fallback::admins_only);
 
@@ -117,6 +119,11 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![CallbackData::Progress].endpoint(course::progress))
         .branch(case![CallbackData::Erase { confirmed }].endpoint(privacy::erase))
         .branch(case![CallbackData::Reminders(choice)].endpoint(reminders::choose))
+        .branch(
+            case![CallbackData::RestoreRevision { revision }]
+                .branch(dptree::filter_async(is_admin_pressing).endpoint(admin::restore))
+                .endpoint(fallback::button_not_allowed),
+        )
         .branch(
             case![CallbackData::Announce(action)]
                 .branch(
@@ -184,6 +191,10 @@ async fn is_trainer(msg: Message, settings: BotSettings, db: Db) -> bool {
 
 async fn is_trainer_pressing(query: CallbackQuery, settings: BotSettings, db: Db) -> bool {
     role_of(query.from.id, &settings, &db).await >= Role::Trainer
+}
+
+async fn is_admin_pressing(query: CallbackQuery, settings: BotSettings, db: Db) -> bool {
+    role_of(query.from.id, &settings, &db).await >= Role::Admin
 }
 
 async fn is_admin(msg: Message, settings: BotSettings, db: Db) -> bool {

@@ -171,7 +171,7 @@ fn faq_with_extra_entry_sourced(answer: &str, sources: &[&str]) -> tempfile::Tem
 
 pub async fn app_with_faq(dir: &Path) -> TestApp {
     let dir = dir.to_path_buf();
-    spawn_app_with(move |settings| settings.common.faq_dir = dir).await
+    spawn_app_with(move |settings| settings.common.faq_dir = Some(dir)).await
 }
 
 #[tokio::test]
@@ -226,23 +226,30 @@ async fn huge_emoji_only_and_empty_messages_get_sensible_replies() {
 }
 
 #[tokio::test]
-async fn admins_reload_the_faq_live_and_a_broken_file_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&shipped_faq(), dir.path());
-    let app = app_with_faq(dir.path()).await;
+async fn admins_reload_the_faq_live_and_a_broken_import_changes_nothing() {
+    use accelerateur::{
+        content::{ContentUpdateError, import_files},
+        faq::files::ContentFiles,
+    };
+    let app = spawn_app().await;
     let user = app.user(307);
     let question = "Peut-on vendre des licornes en peluche ?";
     assert!(!user.sends(question).await.text.contains("Licornes bienvenues"));
 
     let with_entry = faq_with_extra_entry("Licornes bienvenues !");
-    fs::copy(with_entry.path().join("programme.toml"), dir.path().join("programme.toml")).unwrap();
+    let files = ContentFiles::read_dir(with_entry.path());
+    import_files(&app.db, &files, with_entry.path(), "import", 0).await.unwrap();
     let reloaded = app.user(ADMIN).sends("/recharger_faq").await;
     assert!(reloaded.text.contains(&fr("Contenu rechargé : 97 questions")), "{}", reloaded.text);
     assert!(user.sends(question).await.text.contains("Licornes bienvenues"));
 
-    fs::write(dir.path().join("ventes.toml"), "[[entry]\nid = ").unwrap();
-    let refused = app.user(ADMIN).sends("/recharger_faq").await;
-    assert!(refused.text.contains("n'a pas été rechargé") && refused.text.contains("ventes.toml"), "{}", refused.text);
+    fs::write(with_entry.path().join("ventes.toml"), "[[entry]\nid = ").unwrap();
+    let broken = ContentFiles::read_dir(with_entry.path());
+    let refused = import_files(&app.db, &broken, with_entry.path(), "import", 0).await;
+    let Err(ContentUpdateError::Invalid(errors)) = refused else { panic!("a broken file is refused") };
+    assert!(errors.to_string().contains("ventes.toml: TOML error at line 1"), "{errors}");
+    let reloaded = app.user(ADMIN).sends("/recharger_faq").await;
+    assert!(reloaded.text.contains(&fr("Contenu rechargé : 97 questions")), "{}", reloaded.text);
     assert!(user.sends(question).await.text.contains("Licornes bienvenues"), "the previous content stays in force");
 
     let merchant = app.user(308).sends("/recharger_faq").await;

@@ -118,7 +118,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     ])
     .unwrap();
     common.database = database.url.clone();
-    common.faq_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+    common.faq_dir = Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq"));
     // Tests drive the delivery worker by hand (`deliver_all`), with the manual clock.
     common.delivery.background = false;
     let telegram = TelegramSettings { token: BotToken::new(emulator.token()), api_url: Some(server.api_url()) };

@@ -4,6 +4,7 @@
 
 mod announce;
 mod cli;
+mod content;
 mod crash;
 mod curriculum;
 mod delivery;

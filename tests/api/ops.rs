@@ -78,7 +78,7 @@ async fn health_readiness_and_metrics_are_served_while_the_bot_works() {
 
 /// The probes and the scrape alone, served on a free port over `db`; `stopping` marks the application stopping.
 async fn serve_probes(app: &TestApp, db: Db, stopping: CancellationToken) -> std::net::SocketAddr {
-    let content = accelerateur::content::LiveContent::load(&app.settings.common.faq_dir).unwrap();
+    let content = accelerateur::content::LiveContent::open(&app.db, None).await.unwrap();
     let state = WebState { db, content, clock: AppClock::system(), stopping };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

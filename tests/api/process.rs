@@ -48,6 +48,16 @@ impl Stage {
         }
     }
 
+    /// The emulator's Bot API URL, for `TELOXIDE_API_URL`.
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    /// The stage's database, for `DATABASE_URL`.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     /// `accelerateur run` on this stage (see [`start_bot`]).
     pub fn start(&self, env: &[(&str, String)]) -> Child {
         start_bot(&self.api_url, &self.emulator.token(), &self.database_url, self.dir.path(), env)

@@ -2,7 +2,7 @@
 //! paragraphs, figures agree with each other, a forwarded question keeps its answer on screen and is never lost,
 //! the fallback is short and forwards only programme questions, small talk gets one line.
 
-use std::fs;
+use accelerateur::storage::content::ContentChange;
 
 use crate::{
     faq::{CLEAR, OFF_TOPIC, VAGUE, app_with_faq, first_with, index, shipped_faq},
@@ -26,7 +26,9 @@ async fn titles_stay_on_their_own_paragraph() {
     let unanswered = app.user(TRAINER).sends("/sans_reponse").await.text;
     assert!(unanswered.contains("(1)\n\n• "), "{unanswered}");
 
-    fs::write(dir.path().join("ventes.toml"), "[[entry]\nid = ").unwrap();
+    // Content broken behind the bot's back (a manual SQL change): `/recharger_faq` refuses it and lists why.
+    let broken = ContentChange::File { path: "ventes.toml".to_owned(), body: Some("[[entry]\nid = ".to_owned()) };
+    app.db.apply_content(&[broken], "sql", 0).await.unwrap();
     let refused = app.user(ADMIN).sends("/recharger_faq").await.text;
     assert!(refused.contains(&fr("(1 problème) ; l'ancien reste en ligne.\n\n• ")), "{refused}");
     // Admins read content problems in French; the command line keeps English.
