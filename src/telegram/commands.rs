@@ -11,7 +11,7 @@ use teloxide::{
 
 use fuzzy_matcher::{FuzzyMatcher, skim::SkimMatcherV2};
 
-use crate::{storage::users::Role, telegram::Tg, tr};
+use crate::{roles::Role, telegram::Tg, tr};
 
 /// Commands every merchant can use.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -50,6 +50,7 @@ pub enum StaffCommand {
 #[command(rename_rule = "snake_case")]
 pub enum AdminCommand {
     RechargerFaq,
+    Formateurs,
 }
 
 /// The commands shown to merchants (`/menu` and `/help` work but are not advertised).
@@ -85,7 +86,10 @@ pub fn staff_list() -> Vec<BotCommand> {
 
 #[must_use]
 pub fn admin_list() -> Vec<BotCommand> {
-    vec![BotCommand::new("recharger_faq", tr!("cmd-recharger-faq"))]
+    vec![
+        BotCommand::new("formateurs", tr!("cmd-formateurs")),
+        BotCommand::new("recharger_faq", tr!("cmd-recharger-faq")),
+    ]
 }
 
 /// The list a user with `role` sees: their role's own commands first (admin, then staff), then the merchant
@@ -119,7 +123,8 @@ pub fn closest(typed: &str, role: Role) -> Option<String> {
         .map(|(_, command)| command)
 }
 
-/// Registers the merchant list for everyone, and the longer lists in the private chats of staff members.
+/// Registers the merchant list for everyone, and the longer lists in the private chats of staff members (see
+/// `crate::roles`, which also changes one chat's list when a role is granted or revoked).
 pub async fn register(bot: &Tg, staff: &[(UserId, Role)]) -> Result<(), teloxide::RequestError> {
     bot.set_my_commands(merchant_list()).await?;
     for (user, role) in staff {
@@ -150,7 +155,7 @@ mod tests {
 
     #[test]
     fn staff_see_their_own_commands_first() {
-        assert_eq!(names(&list_for(Role::Admin))[..3], ["recharger_faq", "stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Admin))[..3], ["formateurs", "recharger_faq", "stats"]);
         assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "sans_reponse"]);
         assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }
@@ -161,6 +166,7 @@ mod tests {
         assert!(!merchant.contains(&"stats".to_owned()));
         assert!(names(&list_for(Role::Trainer)).contains(&"stats".to_owned()));
         assert!(!names(&list_for(Role::Trainer)).contains(&"recharger_faq".to_owned()));
+        assert!(!names(&list_for(Role::Trainer)).contains(&"formateurs".to_owned()));
     }
 
     #[test]
