@@ -102,21 +102,11 @@ pub struct TelegramSettings {
     pub api_url: Option<Url>,
 }
 
-/// Telegram user ids given elevated roles by the operator.
+/// Telegram user ids given elevated roles by the operator: they seed the database at start-up (`crate::roles`).
 #[derive(Debug, Clone, Default)]
 pub struct RoleSettings {
     pub admins: Vec<UserId>,
     pub trainers: Vec<UserId>,
-}
-
-impl RoleSettings {
-    /// Trainers, then admins who are not also trainers.
-    #[must_use]
-    pub fn staff(&self) -> Vec<UserId> {
-        let mut staff = self.trainers.clone();
-        staff.extend(self.admins.iter().filter(|id| !self.trainers.contains(id)));
-        staff
-    }
 }
 
 /// The bot token. Never printed.
@@ -604,7 +594,6 @@ mod tests {
         let settings =
             Settings::from_source(&[("TELOXIDE_TOKEN", "123:abc"), ("ACCEL_TRAINERS", " 12, 34 ,")]).unwrap();
         assert_eq!(settings.common.roles.trainers, vec![UserId(12), UserId(34)]);
-        assert_eq!(settings.common.roles.staff(), vec![UserId(12), UserId(34)]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("course.ftl", include_str!("../locales/fr/course.ftl")),
     ("announcements.ftl", include_str!("../locales/fr/announcements.ftl")),
     ("reminders.ftl", include_str!("../locales/fr/reminders.ftl")),
+    ("team.ftl", include_str!("../locales/fr/team.ftl")),
 ];
 
 /// The loaded French bundle.

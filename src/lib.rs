@@ -33,6 +33,9 @@ pub mod i18n;
 pub mod observe;
 /// The webinar reminder scheduler: queues each session's reminders into the delivery queue when due.
 pub mod reminders;
+/// Roles (merchant, trainer, admin): read from the database per update, seeded from the configuration, granted
+/// and revoked by admins in the bot; one interface for routing, notifications, command menus and the sandbox.
+pub mod roles;
 /// `accelerateur sandbox`: the bot in a browser chat page, through the Bot API emulator.
 pub mod sandbox;
 /// Builds and runs the bot.

@@ -22,12 +22,13 @@ use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
     clock::AppClock,
-    config::{CommonSettings, DEFAULT_COURSE_URL, DeliverySettings, RoleSettings, Settings},
+    config::{CommonSettings, DEFAULT_COURSE_URL, DeliverySettings, Settings},
     content::LiveContent,
     delivery::DeliveryWorker,
     reminders::ReminderScheduler,
-    storage::{Db, users::Role},
-    telegram::{Telegram, Tg, commands, dialogue, schema::schema},
+    roles,
+    storage::Db,
+    telegram::{Telegram, Tg, dialogue, schema::schema},
     web::{self, WebState},
 };
 
@@ -85,8 +86,11 @@ impl Application {
             None => tracing::info!(username = me.username(), "connected to Telegram"),
         }
 
-        let staff = configured_staff(&settings.common.roles);
-        if let Err(error) = commands::register(&bot, &staff).await {
+        // The configured roles seed the database, which is the source of truth from then on (`crate::roles`).
+        roles::seed(&db, &settings.common.roles, clock.unix())
+            .await
+            .context("cannot record ACCEL_ADMINS / ACCEL_TRAINERS in the database")?;
+        if let Err(error) = roles::register_menus(&db, &bot).await {
             tracing::warn!(error = %error, "cannot register the command lists; continuing");
         }
 
@@ -98,13 +102,14 @@ impl Application {
             tracing::error!(error.cause_chain = ?error, "cannot look for missed webinar reminders; the scheduler retries");
         }
         let dialogues = dialogue::storage(db.clone(), clock.clone());
+        let staff_dialogues = dialogue::staff_storage(db.clone(), clock.clone());
         let config: BotSettings = Arc::new(settings.common.clone());
         let stop = CancellationToken::new();
         content.spawn_watcher(crate::content::POLL_INTERVAL, stop.clone());
         let web_state =
             WebState { db: db.clone(), content: content.clone(), clock: clock.clone(), stopping: stop.clone() };
         let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![tg, db.clone(), clock, config, content, dialogues])
+            .dependencies(dptree::deps![tg, db.clone(), clock, config, content, dialogues, staff_dialogues])
             .default_handler(|update| async move {
                 tracing::debug!(update_id = update.id.0, "update ignored");
             })
@@ -273,10 +278,4 @@ fn report_exit(part: &'static str, result: Result<anyhow::Result<()>, tokio::tas
     };
     tracing::error!(error.cause_chain = ?error, part, "a part of the bot stopped");
     Err(error)
-}
-
-fn configured_staff(roles: &RoleSettings) -> Vec<(UserId, Role)> {
-    let admins = roles.admins.iter().map(|id| (*id, Role::Admin));
-    let trainers = roles.trainers.iter().filter(|id| !roles.admins.contains(id)).map(|id| (*id, Role::Trainer));
-    admins.chain(trainers).collect()
 }

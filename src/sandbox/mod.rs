@@ -37,6 +37,7 @@ use crate::{
     cli::SandboxArgs,
     clock::AppClock,
     config::{BotToken, CommonSettings, ConfigError, DatabaseUrl, RoleSettings, Settings, Source, TelegramSettings},
+    roles::Role,
     startup::Application,
     telegram_emulator::{EmulatedUser, Emulator, EmulatorConfig},
 };
@@ -109,21 +110,13 @@ where
     }
 }
 
-/// What a demo identity is in the programme; the page shows it on the identity switch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PersonaRole {
-    Merchant,
-    Trainer,
-    Admin,
-}
-
 /// A demo identity the page can act as.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Persona {
     pub id: i64,
     pub first_name: &'static str,
-    pub role: PersonaRole,
+    /// What they are in the programme (the page shows it on the identity switch); seeded as the bot's own roles.
+    pub role: Role,
     /// A word about them, shown under the name (demo data, in French).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<&'static str>,
@@ -131,18 +124,18 @@ pub struct Persona {
 
 /// The demo identities, in the order the page lists them.
 pub const PERSONAS: [Persona; 5] = [
-    Persona { id: 1001, first_name: "Camille", role: PersonaRole::Merchant, detail: Some("boulangère") },
-    Persona { id: 1002, first_name: "Karim", role: PersonaRole::Merchant, detail: None },
-    Persona { id: 1003, first_name: "Zoé", role: PersonaRole::Merchant, detail: None },
-    Persona { id: 9002, first_name: "Nadia", role: PersonaRole::Trainer, detail: None },
-    Persona { id: 9001, first_name: "Alex", role: PersonaRole::Admin, detail: None },
+    Persona { id: 1001, first_name: "Camille", role: Role::Merchant, detail: Some("boulangère") },
+    Persona { id: 1002, first_name: "Karim", role: Role::Merchant, detail: None },
+    Persona { id: 1003, first_name: "Zoé", role: Role::Merchant, detail: None },
+    Persona { id: 9002, first_name: "Nadia", role: Role::Trainer, detail: None },
+    Persona { id: 9001, first_name: "Alex", role: Role::Admin, detail: None },
 ];
 
 fn demo_roles() -> RoleSettings {
     let ids = |role| {
         PERSONAS.iter().filter(move |p| p.role == role).filter_map(|p| u64::try_from(p.id).ok()).map(UserId).collect()
     };
-    RoleSettings { admins: ids(PersonaRole::Admin), trainers: ids(PersonaRole::Trainer) }
+    RoleSettings { admins: ids(Role::Admin), trainers: ids(Role::Trainer) }
 }
 
 /// A sandbox running in the background; stopped by [`RunningSandbox::shutdown`] (or aborted on drop).
@@ -384,7 +377,7 @@ mod tests {
         let roles = demo_roles();
         assert_eq!(roles.admins, vec![UserId(9001)]);
         assert_eq!(roles.trainers, vec![UserId(9002)]);
-        let merchants: Vec<_> = PERSONAS.iter().filter(|p| p.role == PersonaRole::Merchant).map(|p| p.id).collect();
+        let merchants: Vec<_> = PERSONAS.iter().filter(|p| p.role == Role::Merchant).map(|p| p.id).collect();
         assert_eq!(merchants, [1001, 1002, 1003]);
     }
 

@@ -44,9 +44,10 @@ impl Audience {
     /// The `WHERE` condition on `users u` selecting the audience; module ids are bound from `$first` on.
     fn condition(&self, filter: &AudienceFilter, first: usize) -> String {
         let modules = &filter.modules;
-        let mut base = "u.role = 'merchant' AND NOT u.blocked".to_owned();
+        // Staff (their role is in the row) and people given a role before they ever wrote are not an audience.
+        let mut base = "u.role = 'merchant' AND NOT u.blocked AND u.last_seen_at > 0".to_owned();
         if !filter.staff.is_empty() {
-            // Numbers from the operator's configuration, not user input.
+            // Numbers from the caller, not user input.
             let ids: Vec<String> = filter.staff.iter().map(i64::to_string).collect();
             base = format!("{base} AND u.id NOT IN ({})", ids.join(", "));
         }
@@ -65,8 +66,8 @@ impl Audience {
     }
 }
 
-/// What narrows an audience besides its kind: the modules of its chapter, and the staff named in the
-/// configuration (their row in `users` says `merchant`, their role comes from the settings).
+/// What narrows an audience besides its kind: the modules of its chapter, and ids to leave out (staff are left
+/// out by their role already).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AudienceFilter {
     pub modules: Vec<String>,

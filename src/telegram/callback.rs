@@ -74,6 +74,23 @@ pub enum CallbackData {
     RestoreRevision {
         revision: i64,
     },
+    /// `/formateurs`: the team list and its steps (admins only).
+    Staff(StaffAction),
+}
+
+/// Buttons of `/formateurs` (the schema checks the presser is an admin first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffAction {
+    /// Show the team list (again).
+    List,
+    /// Ask for the person to make a trainer.
+    Add,
+    /// Stop waiting for that person.
+    CancelAdd,
+    /// Ask to confirm removing `user` from the team.
+    Remove { user: i64 },
+    /// Remove `user` from the team (confirmed).
+    ConfirmRemove { user: i64 },
 }
 
 /// What a reminder button asks for.
@@ -162,6 +179,11 @@ impl CallbackData {
             ("rm", Some("off"), None) => Self::Reminders(ReminderChoice::Off),
             ("rm", Some("stop"), None) => Self::Reminders(ReminderChoice::Stop),
             ("rv", Some(revision), None) => Self::RestoreRevision { revision: parse_id(revision)? },
+            ("st", Some("ls"), None) => Self::Staff(StaffAction::List),
+            ("st", Some("add"), None) => Self::Staff(StaffAction::Add),
+            ("st", Some("x"), None) => Self::Staff(StaffAction::CancelAdd),
+            ("st", Some("rm"), Some(user)) => Self::Staff(StaffAction::Remove { user: parse_id(user)? }),
+            ("st", Some("rmy"), Some(user)) => Self::Staff(StaffAction::ConfirmRemove { user: parse_id(user)? }),
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -211,6 +233,13 @@ impl fmt::Display for CallbackData {
                 ReminderChoice::Stop => "rm:stop",
             }),
             Self::RestoreRevision { revision } => write!(f, "rv:{revision}"),
+            Self::Staff(action) => match action {
+                StaffAction::List => f.write_str("st:ls"),
+                StaffAction::Add => f.write_str("st:add"),
+                StaffAction::CancelAdd => f.write_str("st:x"),
+                StaffAction::Remove { user } => write!(f, "st:rm:{user}"),
+                StaffAction::ConfirmRemove { user } => write!(f, "st:rmy:{user}"),
+            },
         }
     }
 }
@@ -257,6 +286,11 @@ mod tests {
             CallbackData::Reminders(ReminderChoice::Off),
             CallbackData::Reminders(ReminderChoice::Stop),
             CallbackData::RestoreRevision { revision: i64::MAX },
+            CallbackData::Staff(StaffAction::List),
+            CallbackData::Staff(StaffAction::Add),
+            CallbackData::Staff(StaffAction::CancelAdd),
+            CallbackData::Staff(StaffAction::Remove { user: i64::MAX }),
+            CallbackData::Staff(StaffAction::ConfirmRemove { user: i64::MAX }),
         ]
     }
 
@@ -286,6 +320,9 @@ mod tests {
             "an:nob:1",
             "rm:maybe",
             "rm:on:1",
+            "st:rm:0",
+            "st:rmy:x",
+            "st:ls:1",
             "x",
             &"m".repeat(65),
         ] {

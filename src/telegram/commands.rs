@@ -11,7 +11,7 @@ use teloxide::{
 
 use fuzzy_matcher::{FuzzyMatcher, skim::SkimMatcherV2};
 
-use crate::{storage::users::Role, telegram::Tg, tr};
+use crate::{roles::Role, telegram::Tg, tr};
 
 /// Commands every merchant can use.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -51,6 +51,7 @@ pub enum StaffCommand {
 pub enum AdminCommand {
     RechargerFaq,
     FaqHistorique(String),
+    Formateurs,
 }
 
 /// The commands shown to merchants (`/menu` and `/help` work but are not advertised).
@@ -87,6 +88,7 @@ pub fn staff_list() -> Vec<BotCommand> {
 #[must_use]
 pub fn admin_list() -> Vec<BotCommand> {
     vec![
+        BotCommand::new("formateurs", tr!("cmd-formateurs")),
         BotCommand::new("recharger_faq", tr!("cmd-recharger-faq")),
         BotCommand::new("faq_historique", tr!("cmd-faq-historique")),
     ]
@@ -123,7 +125,8 @@ pub fn closest(typed: &str, role: Role) -> Option<String> {
         .map(|(_, command)| command)
 }
 
-/// Registers the merchant list for everyone, and the longer lists in the private chats of staff members.
+/// Registers the merchant list for everyone, and the longer lists in the private chats of staff members (see
+/// `crate::roles`, which also changes one chat's list when a role is granted or revoked).
 pub async fn register(bot: &Tg, staff: &[(UserId, Role)]) -> Result<(), teloxide::RequestError> {
     bot.set_my_commands(merchant_list()).await?;
     for (user, role) in staff {
@@ -154,7 +157,7 @@ mod tests {
 
     #[test]
     fn staff_see_their_own_commands_first() {
-        assert_eq!(names(&list_for(Role::Admin))[..4], ["recharger_faq", "faq_historique", "stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Admin))[..4], ["formateurs", "recharger_faq", "faq_historique", "stats"]);
         assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "sans_reponse"]);
         assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }
@@ -165,6 +168,7 @@ mod tests {
         assert!(!merchant.contains(&"stats".to_owned()));
         assert!(names(&list_for(Role::Trainer)).contains(&"stats".to_owned()));
         assert!(!names(&list_for(Role::Trainer)).contains(&"recharger_faq".to_owned()));
+        assert!(!names(&list_for(Role::Trainer)).contains(&"formateurs".to_owned()));
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The composition of an announcement (`/annonce`) as a teloxide dialogue: [`AnnounceState`], kept in the
-//! database through [`DbDialogueStorage`] so a restart mid-composition loses nothing. The state holds ids only;
-//! the text and button live in the draft row.
+//! Multi-step conversations as teloxide dialogues, kept in the database through [`DbDialogueStorage`] so a
+//! restart mid-way loses nothing: the composition of an announcement (`/annonce`, [`AnnounceState`]; ids only, the
+//! text and button live in the draft row) and an admin adding a trainer (`/formateurs`, [`StaffState`]).
 
 use std::sync::Arc;
 
@@ -37,5 +37,25 @@ pub type AnnounceDialogue = Dialogue<AnnounceState, ErasedStorage<AnnounceState>
 
 #[must_use]
 pub fn storage(db: Db, clock: AppClock) -> AnnounceStorage {
-    DbDialogueStorage::<AnnounceState>::new(db, clock).erase()
+    DbDialogueStorage::<AnnounceState>::new(db, clock, "announce").erase()
+}
+
+/// Where an admin is in managing the team.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffState {
+    /// Not adding anyone.
+    #[default]
+    Idle,
+    /// Waiting for a message forwarded from the future trainer, or their numeric id.
+    AwaitingPerson,
+}
+
+/// The storage injected into the dispatcher for [`StaffState`].
+pub type StaffStorage = Arc<ErasedStorage<StaffState>>;
+/// The dialogue the team handlers receive.
+pub type StaffDialogue = Dialogue<StaffState, ErasedStorage<StaffState>>;
+
+#[must_use]
+pub fn staff_storage(db: Db, clock: AppClock) -> StaffStorage {
+    DbDialogueStorage::<StaffState>::new(db, clock, "staff").erase()
 }

@@ -3,15 +3,17 @@
 
 use std::collections::HashSet;
 
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardButtonKind, InlineKeyboardMarkup};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardButtonKind, InlineKeyboardMarkup, UserId};
 use url::Url;
 
 use crate::{
+    config::RoleSettings,
     course,
     curriculum::content::{Curriculum, Module, ModuleFormat},
     faq::{index::FaqIndex, matcher::Candidate},
+    roles::{self, Role, StaffMember},
     storage::deliveries::LinkButton,
-    telegram::callback::{AnnounceAction, CallbackData, MenuItem, ReminderChoice},
+    telegram::callback::{AnnounceAction, CallbackData, MenuItem, ReminderChoice, StaffAction},
     text::Html,
     tr, tr_html,
 };
@@ -437,4 +439,65 @@ pub fn progress_screen(curriculum: &Curriculum, seen: &HashSet<String>) -> Scree
         button(tr!("menu-back"), &CallbackData::Menu(MenuItem::Home)),
     ]);
     (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// The name `/formateurs` shows for a team member: their first name, or their id until they write to the bot.
+#[must_use]
+pub fn member_name(first_name: &str, id: UserId) -> String {
+    let name: String = first_name.trim().chars().take(40).collect();
+    if name.is_empty() { tr!("team-unnamed", id = id.0) } else { name }
+}
+
+/// `/formateurs`: the team, admins first, each with what they can receive; a *Retirer* button for everyone an
+/// admin may remove in chat (not those the configuration names, not the admin looking), and *Ajouter*.
+#[must_use]
+pub fn team(staff: &[StaffMember], configured: &RoleSettings, viewer: UserId) -> Screen {
+    let lines = staff.iter().map(|member| {
+        let name = member_name(&member.first_name, member.id);
+        let mut parts = vec![match member.role {
+            Role::Admin => tr_html!("team-admin", name = name),
+            _ => tr_html!("team-trainer", name = name),
+        }];
+        if roles::is_configured(configured, member.id) {
+            parts.push(tr_html!("team-configured"));
+        }
+        if !member.reachable {
+            parts.push(tr_html!("team-not-reached"));
+        }
+        Html::trusted(format!("• {}", Html::join(parts, " ")))
+    });
+    let list = if staff.is_empty() { tr_html!("team-empty") } else { Html::lines(lines) };
+    let text = Html::paragraphs([tr_html!("team-title", count = staff.len()), list, tr_html!("team-help")]);
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = staff
+        .iter()
+        .filter(|member| member.id != viewer && !roles::is_configured(configured, member.id))
+        .map(|member| {
+            let name = member_name(&member.first_name, member.id);
+            let user = i64::try_from(member.id.0).unwrap_or_default();
+            row(tr!("team-remove-button", name = name), &CallbackData::Staff(StaffAction::Remove { user }))
+        })
+        .collect();
+    rows.push(row(tr!("team-add-button"), &CallbackData::Staff(StaffAction::Add)));
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// While waiting for the person to add: a way out.
+#[must_use]
+pub fn team_cancel_add() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([row(tr!("team-cancel-button"), &CallbackData::Staff(StaffAction::CancelAdd))])
+}
+
+/// *Oui, retirer* / *Annuler* before removing `user` from the team.
+#[must_use]
+pub fn team_confirm_remove(user: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([vec![
+        button(tr!("team-confirm-button"), &CallbackData::Staff(StaffAction::ConfirmRemove { user })),
+        button(tr!("team-cancel-button"), &CallbackData::Staff(StaffAction::List)),
+    ]])
+}
+
+/// Back to the team list, under the outcome of a step.
+#[must_use]
+pub fn team_back() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([row(tr!("team-back-button"), &CallbackData::Staff(StaffAction::List))])
 }

@@ -3,11 +3,14 @@
 //! Group and channel messages come first: the bot works in private chats only, so it records nobody there and
 //! answers only a command addressed to it, with a link to a private chat. Every other update first refreshes its
 //! sender's row (`track_user`), then takes the first branch that accepts it: private messages (merchant commands,
-//! staff commands behind a role filter, admin commands behind theirs, unknown commands, text = a question,
+//! staff commands behind a role filter, admin commands behind theirs, the steps of a conversation in progress
+//! (composing an announcement, adding a trainer), unknown commands, text = a question,
 //! anything else = "I only read text"), then button presses (typed [`CallbackData`]; anything unparsable = "ce
 //! menu a expiré"). Edited messages, channel posts and the other update kinds are ignored on purpose (the
 //! dispatcher's default handler logs them). The whole table runs inside [`always_answered`]: a handler that fails
 //! still leaves the user with an apology; [`observed`] counts and times every update around it.
+//! Every guard reads the sender's role from the database for this update (`crate::roles::role_of`): a role granted
+//! or revoked in chat applies to the very next update.
 
 use std::time::Duration;
 
@@ -22,16 +25,16 @@ use super::{
     answered::always_answered,
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    dialogue::AnnounceState,
+    dialogue::{AnnounceState, StaffState},
     handlers::{
-        HandlerResult, admin, announce, course, fallback, menu, privacy, questions, reminders, sessions, staff,
+        HandlerResult, admin, announce, course, fallback, menu, privacy, questions, reminders, sessions, staff, team,
     },
     observed::observed,
 };
 use crate::{
     clock::AppClock,
-    startup::BotSettings,
-    storage::{Db, users::Role},
+    roles::{Role, role_of},
+    storage::Db,
 };
 
 pub fn schema() -> UpdateHandler<anyhow::Error> {
@@ -84,9 +87,20 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             dptree::filter_async(is_admin)
                 .branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content))
-                .branch(case![AdminCommand::FaqHistorique(id)].endpoint(admin::history)),
+                .branch(case![AdminCommand::FaqHistorique(id)].endpoint(admin::history))
+                .branch(case![AdminCommand::Formateurs].endpoint(team::list)),
         )
         .endpoint(fallback::admins_only);
+
+    // An admin adding a trainer: the next message names the person (forwarded from them, or their id).
+    let adding_trainer = dptree::entry()
+        .enter_dialogue::<Message, ErasedStorage<StaffState>, StaffState>()
+        .filter(|state: StaffState| state == StaffState::AwaitingPerson)
+        .filter_async(is_admin)
+        .branch(
+            dptree::filter(|msg: Message| msg.text().map(str::trim) == Some("/annuler")).endpoint(team::cancel_command),
+        )
+        .endpoint(team::receive_person);
 
     let groups = Update::filter_message()
         .filter(|msg: Message| !msg.chat.is_private())
@@ -99,6 +113,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(staff_commands)
         .branch(admin_commands)
         .branch(composing)
+        .branch(adding_trainer)
         .branch(
             dptree::filter(|msg: Message| msg.text().is_some_and(|text| text.starts_with('/')))
                 .endpoint(fallback::unknown_command),
@@ -122,7 +137,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             case![CallbackData::RestoreRevision { revision }]
                 .branch(dptree::filter_async(is_admin_pressing).endpoint(admin::restore))
-                .endpoint(fallback::button_not_allowed),
+                .endpoint(team::not_allowed),
         )
         .branch(
             case![CallbackData::Announce(action)]
@@ -132,6 +147,15 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                         .endpoint(announce::button),
                 )
                 .endpoint(fallback::button_not_allowed),
+        )
+        .branch(
+            case![CallbackData::Staff(action)]
+                .branch(
+                    dptree::filter_async(is_admin_pressing)
+                        .enter_dialogue::<CallbackQuery, ErasedStorage<StaffState>, StaffState>()
+                        .endpoint(team::button),
+                )
+                .endpoint(team::not_allowed),
         );
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
@@ -169,37 +193,24 @@ async fn ignore() -> HandlerResult {
     Ok(())
 }
 
-/// The sender's role: the highest of the operator's configuration and the database.
-pub async fn role_of(user: UserId, settings: &BotSettings, db: &Db) -> Role {
-    let configured = if settings.roles.admins.contains(&user) {
-        Role::Admin
-    } else if settings.roles.trainers.contains(&user) {
-        Role::Trainer
-    } else {
-        Role::Merchant
-    };
-    let stored = db.user(user).await.map(|u| u.role).unwrap_or(Role::Merchant);
-    configured.max(stored)
-}
-
-async fn is_trainer(msg: Message, settings: BotSettings, db: Db) -> bool {
+async fn is_trainer(msg: Message, db: Db) -> bool {
     match msg.from {
-        Some(user) => role_of(user.id, &settings, &db).await >= Role::Trainer,
+        Some(user) => role_of(&db, user.id).await >= Role::Trainer,
         None => false,
     }
 }
 
-async fn is_trainer_pressing(query: CallbackQuery, settings: BotSettings, db: Db) -> bool {
-    role_of(query.from.id, &settings, &db).await >= Role::Trainer
+async fn is_trainer_pressing(query: CallbackQuery, db: Db) -> bool {
+    role_of(&db, query.from.id).await >= Role::Trainer
 }
 
-async fn is_admin_pressing(query: CallbackQuery, settings: BotSettings, db: Db) -> bool {
-    role_of(query.from.id, &settings, &db).await >= Role::Admin
-}
-
-async fn is_admin(msg: Message, settings: BotSettings, db: Db) -> bool {
+async fn is_admin(msg: Message, db: Db) -> bool {
     match msg.from {
-        Some(user) => role_of(user.id, &settings, &db).await >= Role::Admin,
+        Some(user) => role_of(&db, user.id).await >= Role::Admin,
         None => false,
     }
+}
+
+async fn is_admin_pressing(query: CallbackQuery, db: Db) -> bool {
+    role_of(&db, query.from.id).await >= Role::Admin
 }

@@ -18,6 +18,7 @@ mod process;
 mod reminder_clock;
 mod reminders;
 mod replicas;
+mod roles;
 mod shutdown;
 #[path = "../support/fs.rs"]
 mod support_fs;

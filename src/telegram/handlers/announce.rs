@@ -66,7 +66,6 @@ pub async fn receive_button(
     tg: Telegram,
     db: Db,
     content: LiveContent,
-    settings: BotSettings,
     dialogue: AnnounceDialogue,
     draft: i64,
     msg: Message,
@@ -80,7 +79,7 @@ pub async fn receive_button(
     let announcement = db.announcement(draft).await?;
     let text = db.payload(announcement.payload_id).await?.text;
     db.update_draft(draft, &Payload { text, button: Some(button) }).await?;
-    let composer = Composer { tg: &tg, db: &db, content: &content, settings: &settings, dialogue: &dialogue };
+    let composer = Composer { tg: &tg, db: &db, content: &content, dialogue: &dialogue };
     composer.preview(msg.chat.id, draft).await
 }
 
@@ -102,7 +101,7 @@ pub async fn receive_time(
         tg.send(msg.chat.id, tr_html!("announce-time-invalid", example = example), None).await.checked()?;
         return Ok(());
     };
-    let composer = Composer { tg: &tg, db: &db, content: &content, settings: &settings, dialogue: &dialogue };
+    let composer = Composer { tg: &tg, db: &db, content: &content, dialogue: &dialogue };
     let confirmation = composer.confirm(draft, &audience, at.as_second(), clock.unix()).await?;
     let text = match confirmation {
         Confirmation::Queued { recipients } => {
@@ -141,7 +140,7 @@ pub async fn button(
     action: AnnounceAction,
 ) -> HandlerResult {
     let Some((chat, _)) = origin(&query) else { return Ok(()) };
-    let composer = Composer { tg: &tg, db: &db, content: &content, settings: &settings, dialogue: &dialogue };
+    let composer = Composer { tg: &tg, db: &db, content: &content, dialogue: &dialogue };
     match (action, state.clone()) {
         (AnnounceAction::NoButton, AnnounceState::Button { draft }) => {
             tg.answer_callback(query.id, None).await;
@@ -246,12 +245,11 @@ struct Composer<'a> {
     tg: &'a Telegram,
     db: &'a Db,
     content: &'a LiveContent,
-    settings: &'a BotSettings,
     dialogue: &'a AnnounceDialogue,
 }
 
 impl Composer<'_> {
-    /// The module ids of a chapter audience, and the configured staff, who never receive announcements.
+    /// The module ids of a chapter audience.
     fn filter(&self, audience: &Audience) -> AudienceFilter {
         let modules = match audience {
             Audience::Chapter(chapter) => {
@@ -259,8 +257,7 @@ impl Composer<'_> {
             }
             Audience::All | Audience::Reminders => Vec::new(),
         };
-        let staff = self.settings.roles.staff().iter().filter_map(|id| i64::try_from(id.0).ok()).collect();
-        AudienceFilter { modules, staff }
+        AudienceFilter { modules, staff: Vec::new() }
     }
 
     async fn count(&self, audience: &Audience) -> anyhow::Result<i64> {

@@ -4,16 +4,16 @@ use teloxide::types::{CallbackQuery, Me, Message};
 
 use super::{HandlerResult, menu::origin};
 use crate::{
-    startup::BotSettings,
-    storage::{Db, users::Role},
-    telegram::{Telegram, commands, keyboards, schema::role_of},
+    roles::{Role, role_of},
+    storage::Db,
+    telegram::{Telegram, commands, keyboards},
     tr, tr_html,
 };
 
 /// An unknown command: say what the bot understands, and suggest the closest command the user may use.
-pub async fn unknown_command(tg: Telegram, db: Db, settings: BotSettings, msg: Message) -> HandlerResult {
+pub async fn unknown_command(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
     let role = match msg.from.as_ref() {
-        Some(user) => role_of(user.id, &settings, &db).await,
+        Some(user) => role_of(&db, user.id).await,
         None => Role::Merchant,
     };
     let text = match msg.text().and_then(|typed| commands::closest(typed, role)) {

@@ -12,6 +12,7 @@ pub mod questions;
 pub mod reminders;
 pub mod sessions;
 pub mod staff;
+pub mod team;
 
 /// What every handler returns; errors reach the dispatcher's error handler and are logged.
 pub type HandlerResult = anyhow::Result<()>;

@@ -16,7 +16,7 @@ use crate::{
         lexicon::SmalltalkKind,
         matcher::{Match, Outcome},
     },
-    observe,
+    observe, roles,
     startup::BotSettings,
     storage::{
         Db, DbError,
@@ -179,20 +179,13 @@ pub async fn feedback(
 
 /// "Transmettre à un formateur": flag the question and tell the trainers, once. The answer (or suggestions) stays
 /// on screen without the forward button; a short new message says what happens next.
-pub async fn forward(
-    tg: Telegram,
-    db: Db,
-    settings: BotSettings,
-    clock: AppClock,
-    query: CallbackQuery,
-    question_id: i64,
-) -> HandlerResult {
+pub async fn forward(tg: Telegram, db: Db, clock: AppClock, query: CallbackQuery, question_id: i64) -> HandlerResult {
     let question = match db.question_of(question_id, query.from.id).await {
         Ok(question) => question,
         Err(DbError::NotFound) => return super::fallback::expired_button(tg, query).await,
         Err(DbError::Other(error)) => return Err(error),
     };
-    let reached = notify_trainers(&db, &settings, &clock, &query.from, question_id, &question.text).await?;
+    let reached = notify_trainers(&db, &clock, &query.from, question_id, &question.text).await?;
     if let Some((chat, message, keyboard)) = pressed_keyboard(&query) {
         // A second press (a double tap, a re-delivered update) finds the button already gone: nothing to edit.
         let kept = keyboards::without_forward(keyboard);
@@ -223,14 +216,7 @@ fn forward_confirmation(reached: bool) -> Html {
 }
 
 /// `/formateur <message>`: straight to the trainers, recorded like a forwarded question.
-pub async fn to_trainer(
-    tg: Telegram,
-    db: Db,
-    settings: BotSettings,
-    clock: AppClock,
-    msg: Message,
-    text: String,
-) -> HandlerResult {
+pub async fn to_trainer(tg: Telegram, db: Db, clock: AppClock, msg: Message, text: String) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     if text.trim().is_empty() {
         tg.send(msg.chat.id, tr_html!("trainer-how"), None).await.checked()?;
@@ -246,7 +232,7 @@ pub async fn to_trainer(
         now: clock.unix(),
     };
     let question_id = db.record_question(question).await?;
-    let reached = notify_trainers(&db, &settings, &clock, user, question_id, &stored).await?;
+    let reached = notify_trainers(&db, &clock, user, question_id, &stored).await?;
     tg.send(msg.chat.id, forward_confirmation(reached), None).await.checked()?;
     Ok(())
 }
@@ -256,21 +242,10 @@ pub async fn to_trainer(
 /// All of them also find it in `/sans_reponse`, and staff who had never opened the bot see it on their first
 /// `/start`. Returns whether at least one reachable trainer exists and the note was queued for them (a question
 /// forwarded before counts as queued).
-async fn notify_trainers(
-    db: &Db,
-    settings: &BotSettings,
-    clock: &AppClock,
-    from: &User,
-    question_id: i64,
-    text: &str,
-) -> anyhow::Result<bool> {
-    // Telegram refuses messages to people who never opened the bot; skip them and those who blocked it.
-    let mut recipients = Vec::new();
-    for trainer in settings.roles.staff() {
-        if db.user(trainer).await.is_ok_and(|staff| !staff.blocked) {
-            recipients.push(ChatId::from(trainer));
-        }
-    }
+async fn notify_trainers(db: &Db, clock: &AppClock, from: &User, question_id: i64, text: &str) -> anyhow::Result<bool> {
+    // Every trainer and admin in the database, now. Telegram refuses messages to people who never opened the
+    // bot; skip them and those who blocked it.
+    let recipients: Vec<ChatId> = roles::reachable_staff(db).await?.into_iter().map(ChatId::from).collect();
     let now = clock.unix();
     let mut tx = db.begin().await?;
     if !tx.forward_question(question_id, from.id, now).await? {
