@@ -13,18 +13,25 @@ use super::{Db, DbError, on_pool};
 pub struct DbDialogueStorage<D> {
     db: Db,
     clock: crate::clock::AppClock,
+    /// The table holding this kind of dialogue: each kind needs its own, since teloxide writes the default state
+    /// of a kind whenever it reads a chat without one.
+    table: &'static str,
     state: PhantomData<fn() -> D>,
 }
 
 impl<D> DbDialogueStorage<D> {
+    /// The storage in `dialogues`.
     #[must_use]
     pub fn new(db: Db, clock: crate::clock::AppClock) -> Arc<Self> {
-        Arc::new(Self { db, clock, state: PhantomData })
+        Self::in_table(db, clock, "dialogues")
+    }
+
+    /// The storage in `table` (same columns as `dialogues`).
+    #[must_use]
+    pub fn in_table(db: Db, clock: crate::clock::AppClock, table: &'static str) -> Arc<Self> {
+        Arc::new(Self { db, clock, table, state: PhantomData })
     }
 }
-
-const UPSERT: &str = "INSERT INTO dialogues (chat_id, state, updated_at) VALUES ($1, $2, $3) \
-     ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
 
 impl<D> Storage<D> for DbDialogueStorage<D>
 where
@@ -37,8 +44,8 @@ where
         D: Send + 'static,
     {
         Box::pin(async move {
-            let sql = "DELETE FROM dialogues WHERE chat_id = $1";
-            on_pool!(&self.db, pool => sqlx::query(sql).bind(chat_id.0).execute(pool).await.map(|_| ()))?;
+            let sql = format!("DELETE FROM {} WHERE chat_id = $1", self.table);
+            on_pool!(&self.db, pool => sqlx::query(&sql).bind(chat_id.0).execute(pool).await.map(|_| ()))?;
             Ok(())
         })
     }
@@ -50,16 +57,21 @@ where
         Box::pin(async move {
             let state = serde_json::to_string(&dialogue).map_err(anyhow::Error::from)?;
             let now = self.clock.unix();
-            on_pool!(&self.db, pool => sqlx::query(UPSERT).bind(chat_id.0).bind(state).bind(now).execute(pool).await.map(|_| ()))?;
+            let sql = format!(
+                "INSERT INTO {} (chat_id, state, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                self.table
+            );
+            on_pool!(&self.db, pool => sqlx::query(&sql).bind(chat_id.0).bind(state).bind(now).execute(pool).await.map(|_| ()))?;
             Ok(())
         })
     }
 
     fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
         Box::pin(async move {
-            let sql = "SELECT state FROM dialogues WHERE chat_id = $1";
+            let sql = format!("SELECT state FROM {} WHERE chat_id = $1", self.table);
             let row: Option<(String,)> =
-                on_pool!(&self.db, pool => sqlx::query_as(sql).bind(chat_id.0).fetch_optional(pool).await)?;
+                on_pool!(&self.db, pool => sqlx::query_as(&sql).bind(chat_id.0).fetch_optional(pool).await)?;
             // A state from an older version of the bot that no longer parses starts the dialogue over.
             Ok(row.and_then(|(state,)| serde_json::from_str(&state).ok()))
         })

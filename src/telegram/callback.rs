@@ -70,6 +70,18 @@ pub enum CallbackData {
     /// The webinar reminders: turn them on or off from the reminders screen or the onboarding question, or stop
     /// them from under a reminder.
     Reminders(ReminderChoice),
+    /// `/questions`, page `page` (0-based) of the grouped questions (staff).
+    Questions {
+        page: u8,
+    },
+    /// A trainer answers question `question_id` (staff).
+    Reply {
+        question_id: i64,
+    },
+    /// The merchant writes back once to the trainer who sent reply `reply_id`.
+    FollowUp {
+        reply_id: i64,
+    },
 }
 
 /// What a reminder button asks for.
@@ -157,6 +169,9 @@ impl CallbackData {
             ("rm", Some("on"), None) => Self::Reminders(ReminderChoice::On),
             ("rm", Some("off"), None) => Self::Reminders(ReminderChoice::Off),
             ("rm", Some("stop"), None) => Self::Reminders(ReminderChoice::Stop),
+            ("qs", Some(page), None) => Self::Questions { page: page.parse().ok().filter(|p| *p < 100)? },
+            ("rp", Some(question), None) => Self::Reply { question_id: parse_id(question)? },
+            ("fu", Some(reply), None) => Self::FollowUp { reply_id: parse_id(reply)? },
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -205,6 +220,9 @@ impl fmt::Display for CallbackData {
                 ReminderChoice::Off => "rm:off",
                 ReminderChoice::Stop => "rm:stop",
             }),
+            Self::Questions { page } => write!(f, "qs:{page}"),
+            Self::Reply { question_id } => write!(f, "rp:{question_id}"),
+            Self::FollowUp { reply_id } => write!(f, "fu:{reply_id}"),
         }
     }
 }
@@ -250,6 +268,9 @@ mod tests {
             CallbackData::Reminders(ReminderChoice::On),
             CallbackData::Reminders(ReminderChoice::Off),
             CallbackData::Reminders(ReminderChoice::Stop),
+            CallbackData::Questions { page: 99 },
+            CallbackData::Reply { question_id: i64::MAX },
+            CallbackData::FollowUp { reply_id: i64::MAX },
         ]
     }
 
@@ -279,6 +300,9 @@ mod tests {
             "an:nob:1",
             "rm:maybe",
             "rm:on:1",
+            "qs:100",
+            "rp:0",
+            "fu:x",
             "x",
             &"m".repeat(65),
         ] {

@@ -35,6 +35,7 @@ pub enum Command {
 #[command(rename_rule = "snake_case")]
 pub enum StaffCommand {
     Stats,
+    Questions,
     SansReponse,
     Fiche(String),
     Annonce,
@@ -72,7 +73,7 @@ pub fn merchant_list() -> Vec<BotCommand> {
 pub fn staff_list() -> Vec<BotCommand> {
     vec![
         BotCommand::new("stats", tr!("cmd-stats")),
-        BotCommand::new("sans_reponse", tr!("cmd-sans-reponse")),
+        BotCommand::new("questions", tr!("cmd-questions")),
         BotCommand::new("fiche", tr!("cmd-fiche")),
         BotCommand::new("annonce", tr!("cmd-annonce")),
         BotCommand::new("annonces", tr!("cmd-annonces")),
@@ -150,8 +151,8 @@ mod tests {
 
     #[test]
     fn staff_see_their_own_commands_first() {
-        assert_eq!(names(&list_for(Role::Admin))[..3], ["recharger_faq", "stats", "sans_reponse"]);
-        assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Admin))[..3], ["recharger_faq", "stats", "questions"]);
+        assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "questions"]);
         assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }
 

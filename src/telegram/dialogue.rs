@@ -39,3 +39,22 @@ pub type AnnounceDialogue = Dialogue<AnnounceState, ErasedStorage<AnnounceState>
 pub fn storage(db: Db, clock: AppClock) -> AnnounceStorage {
     DbDialogueStorage::<AnnounceState>::new(db, clock).erase()
 }
+
+/// A reply in progress, kept in its own table (`reply_dialogues`) next to [`AnnounceState`]'s.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplyState {
+    #[default]
+    Idle,
+    /// A trainer is writing the reply to question `question_id`.
+    Writing { question_id: i64 },
+    /// A merchant is writing their one follow-up to reply `reply_id`.
+    FollowingUp { reply_id: i64 },
+}
+
+pub type ReplyStorage = Arc<ErasedStorage<ReplyState>>;
+pub type ReplyDialogue = Dialogue<ReplyState, ErasedStorage<ReplyState>>;
+
+#[must_use]
+pub fn reply_storage(db: Db, clock: AppClock) -> ReplyStorage {
+    DbDialogueStorage::<ReplyState>::in_table(db, clock, "reply_dialogues").erase()
+}

@@ -20,4 +20,5 @@ mod replicas;
 mod shutdown;
 #[path = "../support/fs.rs"]
 mod support_fs;
+mod trainers;
 mod ux;
