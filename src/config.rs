@@ -340,6 +340,9 @@ pub struct CommonSettings {
     /// 10:00 start); a special session's reminder leaves as long before its own start.
     pub reminder_time: jiff::civil::Time,
     pub delivery: DeliverySettings,
+    /// How long questions are kept, in days (`ACCEL_QUESTION_RETENTION_DAYS`, default 180); older ones are purged
+    /// daily.
+    pub question_retention_days: u32,
 }
 
 /// How the delivery worker drains the outbox.
@@ -472,7 +475,19 @@ impl CommonSettings {
         };
         let reminder_time = parse_reminder_time(source.get("ACCEL_REMINDER_TIME"))?;
         let delivery = DeliverySettings::from_source(source)?;
-        Ok(Self { database, roles, timezone, faq_dir, course_url, webinar_url, reminder_time, delivery })
+        let question_retention_days =
+            parse_number(source, "ACCEL_QUESTION_RETENTION_DAYS", 180, 1..=3650, "a number of days, 1 to 3650")?;
+        Ok(Self {
+            database,
+            roles,
+            timezone,
+            faq_dir,
+            course_url,
+            webinar_url,
+            reminder_time,
+            delivery,
+            question_retention_days,
+        })
     }
 }
 

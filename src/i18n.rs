@@ -175,23 +175,12 @@ mod tests {
         assert!(many.contains("2 modules vus") && many.contains("3 questions posées, avec les réponses"), "{many}");
         assert!(crate::tr!("admin-reload-failed", count = 1).contains("(1 problème)"));
         assert!(crate::tr!("admin-reload-failed", count = 4).contains("(4 problèmes)"));
-        let stats = |reachable: i64| {
-            crate::tr!(
-                "staff-stats",
-                users = 5,
-                reachable = reachable,
-                questions = 3,
-                answered = 0,
-                suggested = 0,
-                unanswered = 3,
-                forwarded = 1,
-                smalltalk = 0,
-                helpful = 0,
-                not_helpful = 0
-            )
+        let group = |count: i64, waiting: i64| {
+            crate::tr!("inbox-group", number = 1, question = "q", count = count, waiting = waiting, forwarded = 0)
         };
-        assert!(stats(1).contains("(dont 1 joignable)"), "{}", stats(1));
-        assert!(stats(2).contains("(dont 2 joignables)"), "{}", stats(2));
+        assert!(group(1, 1).contains("1 fois · 1 en attente · aucune transmise"), "{}", group(1, 1));
+        assert!(group(3, 0).contains("3 fois · toutes répondues"), "{}", group(3, 0));
+        assert!(group(3, 2).contains("2 en attente"), "{}", group(3, 2));
         assert!(!crate::tr!("smalltalk-laughter").contains("Contente"), "one voice: no feminine adjective for the bot");
     }
 }

@@ -29,10 +29,14 @@ pub mod french;
 pub mod fuzz_checks;
 /// French messages from Fluent files.
 pub mod i18n;
+/// The trainers' inbox: unanswered questions grouped by similarity.
+pub mod inbox;
 /// Prometheus metrics: the recorder and the few calls that feed it.
 pub mod observe;
 /// The webinar reminder scheduler: queues each session's reminders into the delivery queue when due.
 pub mod reminders;
+/// The daily purge of question logs older than the retention period.
+pub mod retention;
 /// Roles (merchant, trainer, admin): read from the database per update, seeded from the configuration, granted
 /// and revoked by admins in the bot; one interface for routing, notifications, command menus and the sandbox.
 pub mod roles;
@@ -40,6 +44,8 @@ pub mod roles;
 pub mod sandbox;
 /// Builds and runs the bot.
 pub mod startup;
+/// `/stats`: the programme's figures for trainers and admins.
+pub mod stats;
 /// The database: the only module that runs SQL.
 pub mod storage;
 /// The Bot API gateway, routing table and handlers.

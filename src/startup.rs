@@ -3,7 +3,8 @@
 //! [`Application::build`] opens the database, connects to the Bot API and assembles the parts that run: the
 //! dispatcher (updates in, by long polling or the webhook; direct replies out), the delivery worker (the outbox:
 //! announcements, notes to trainers, webinar reminders), the reminder scheduler (which queues reminders when due,
-//! and at start-up those missed while the bot was down) and the HTTP server (`web`: probes, metrics, the webhook).
+//! and at start-up those missed while the bot was down), the retention purge (question logs past
+//! `ACCEL_QUESTION_RETENTION_DAYS`, daily) and the HTTP server (`web`: probes, metrics, the webhook).
 //! [`Application::run_until_stopped`] runs them side by side under one [`CancellationToken`] and, as soon as one
 //! of them stops, stops the others and reports which one stopped and why. Stopping is graceful and bounded
 //! ([`STOP_TIMEOUT`]): no new updates, handlers in progress finish, unsent claimed deliveries are released, then
@@ -26,6 +27,7 @@ use crate::{
     content::LiveContent,
     delivery::DeliveryWorker,
     reminders::ReminderScheduler,
+    retention::RetentionPurge,
     roles,
     storage::Db,
     telegram::{Telegram, Tg, dialogue, schema::schema},
@@ -46,6 +48,7 @@ pub struct Application {
     dispatcher_stop: ShutdownToken,
     worker: DeliveryWorker,
     reminders: ReminderScheduler,
+    retention: RetentionPurge,
     http: Option<(TcpListener, axum::Router)>,
     http_addr: Option<SocketAddr>,
     db: Db,
@@ -101,15 +104,17 @@ impl Application {
         if let Err(error) = reminders.tick().await {
             tracing::error!(error.cause_chain = ?error, "cannot look for missed webinar reminders; the scheduler retries");
         }
+        let retention = RetentionPurge::new(db.clone(), clock.clone(), settings.common.question_retention_days);
         let dialogues = dialogue::storage(db.clone(), clock.clone());
         let staff_dialogues = dialogue::staff_storage(db.clone(), clock.clone());
+        let replies = dialogue::reply_storage(db.clone(), clock.clone());
         let config: BotSettings = Arc::new(settings.common.clone());
         let stop = CancellationToken::new();
         content.spawn_watcher(crate::content::POLL_INTERVAL, stop.clone());
         let web_state =
             WebState { db: db.clone(), content: content.clone(), clock: clock.clone(), stopping: stop.clone() };
         let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![tg, db.clone(), clock, config, content, dialogues, staff_dialogues])
+            .dependencies(dptree::deps![tg, db.clone(), clock, config, content, dialogues, staff_dialogues, replies])
             .default_handler(|update| async move {
                 tracing::debug!(update_id = update.id.0, "update ignored");
             })
@@ -146,6 +151,7 @@ impl Application {
             dispatcher_stop,
             worker,
             reminders,
+            retention,
             http,
             http_addr,
             db,
@@ -186,7 +192,9 @@ impl Application {
     /// Runs every part until the stop token is cancelled or one part stops; then stops the others, gracefully and
     /// within [`STOP_TIMEOUT`]. `Err` says which part stopped on its own, and why.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let Self { updates, dispatcher_stop, worker, reminders, http, db, stop, background_delivery, .. } = self;
+        let Self {
+            updates, dispatcher_stop, worker, reminders, retention, http, db, stop, background_delivery, ..
+        } = self;
         // The parts are aborted if this future is dropped (a test's abrupt restart), never left running alone.
         let mut updates: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
             updates.await;
@@ -207,6 +215,15 @@ impl Application {
                 reminders.run(scheduler_stop).await
             } else {
                 scheduler_stop.cancelled().await;
+                Ok(())
+            }
+        }));
+        let purge_stop = stop.child_token();
+        let mut purge: AbortOnDropHandle<anyhow::Result<()>> = AbortOnDropHandle::new(tokio::spawn(async move {
+            if background_delivery {
+                retention.run(purge_stop).await
+            } else {
+                purge_stop.cancelled().await;
                 Ok(())
             }
         }));
@@ -234,6 +251,7 @@ impl Application {
             result = &mut updates => report_exit("dispatcher", result),
             result = &mut deliveries => report_exit("delivery worker", result),
             result = &mut scheduler => report_exit("reminder scheduler", result),
+            result = &mut purge => report_exit("retention purge", result),
             result = &mut server => report_exit("HTTP server", result),
         };
 
@@ -251,6 +269,7 @@ impl Application {
             ("dispatcher", &mut updates),
             ("delivery worker", &mut deliveries),
             ("reminder scheduler", &mut scheduler),
+            ("retention purge", &mut purge),
             ("HTTP server", &mut server),
         ] {
             if name == "HTTP server" {

@@ -86,7 +86,7 @@ cmd-formateur = Écrire à un formateur
 cmd-mes-donnees = Voir et exporter mes données
 cmd-supprimer-mes-donnees = Effacer toutes mes données
 cmd-stats = Statistiques du bot (équipe)
-cmd-sans-reponse = Questions restées sans réponse (équipe)
+cmd-questions = Questions des commerçants à traiter, regroupées (équipe)
 cmd-fiche = Une fiche de la FAQ avec ses sources et sa date de relecture (équipe)
 cmd-recharger-faq = Relire la FAQ et le parcours depuis la base (admin)
 cmd-faq-historique = Historique d'une question de la FAQ, et la restaurer (admin)
@@ -129,23 +129,24 @@ month-12 = décembre
 staff-stats =
     📊 <b>Statistiques</b>
 
-    Utilisateurs : { $users } (dont { $reachable } { $reachable ->
-        [one] joignable
-       *[other] joignables
-    })
+    Commerçants : { $merchants } · actifs sur 7 jours : { $active_7 } · sur 30 jours : { $active_30 }
+    Abonnés aux rappels des webinaires : { $subscribers }
 
     Questions posées : { $questions }
-    • répondues : { $answered }
-    • suggestions proposées : { $suggested }
-    • sans réponse : { $unanswered }
+    • répondues : { $answered } ({ $answered_share } %)
+    • suggestions proposées : { $suggested } ({ $suggested_share } %)
+    • sans réponse : { $unanswered } ({ $unanswered_share } %)
     Transmises à un formateur : { $forwarded } (après 👎, sans réponse ou par /formateur)
     Messages de politesse : { $smalltalk }
-    Avis sur les réponses : 👍 { $helpful } · 👎 { $not_helpful }
-staff-unanswered-title =
-    📨 <b>Dernières questions sans réponse</b> ({ $count })
-
-staff-unanswered-none = Aucune question sans réponse pour le moment 🎉
-
+    Avis sur les réponses : 👍 { $helpful } · 👎 { $not_helpful } ({ $helpful_share } % positifs)
+    Annonces envoyées : { $announcements } ({ $announcement_messages } messages remis)
+stats-topics-title = <b>Sujets les plus demandés</b>
+stats-topic = • { $question } ({ $count })
+stats-groups-title = <b>Questions sans réponse les plus fréquentes</b>
+stats-group = • <i>{ $question }</i> ({ $count })
+stats-chapters-title = <b>Progression par chapitre</b> (commencé · terminé)
+stats-chapter = • { $number }. { $title } : { $started } · { $finished }
+stats-none = • aucun pour le moment
 review-card =
     🔎 <b>Fiche { $id }</b> · chapitre { $chapter }
 

@@ -61,3 +61,55 @@ smalltalk-goodbye = À bientôt, et bonnes ventes ! 👋
 smalltalk-laughter = 😄 Ça fait plaisir de vous faire sourire ! Une question sur votre boutique en ligne ?
 smalltalk-about-bot = Je suis l'assistant du programme Accélérateur : un robot qui répond aux questions sur la vente en ligne et vous guide dans la formation. Pour parler à une personne, posez votre question : si je ne sais pas y répondre, je la transmets à un formateur.
 smalltalk-how-are-you = Très bien, merci ! 😊 Et votre commerce ? Posez-moi votre question quand vous voulez.
+
+## Boucle des formateurs : /questions, réponse d'un formateur, relance du commerçant.
+
+inbox-empty = Aucune question en attente ces 30 derniers jours 🎉
+inbox-title =
+    📨 <b>Questions des commerçants</b> · { $groups ->
+        [one] 1 sujet
+       *[other] { $groups } sujets
+    }, les plus récents d'abord · page { $page }/{ $pages }
+inbox-group =
+    <b>{ $number }.</b> <i>{ $question }</i>
+    { $count ->
+        [one] 1 fois
+       *[other] { $count } fois
+    } · { $waiting ->
+        [0] toutes répondues
+        [one] 1 en attente
+       *[other] { $waiting } en attente
+    } · { $forwarded ->
+        [0] aucune transmise
+        [one] 1 transmise
+       *[other] { $forwarded } transmises
+    }
+inbox-guess = Meilleure piste : { $question }
+inbox-no-guess = Aucune piste dans la FAQ
+inbox-reply = ✍️ Répondre au n° { $number }
+inbox-previous = ◀️ Précédents
+inbox-next = Suivants ▶️
+reply-button = ✍️ Répondre
+reply-ask =
+    ✍️ <b>Votre réponse à { $first_name }</b>
+
+    <i>{ $question }</i>
+
+    Écrivez votre réponse dans un seul message (ou /annuler) : elle lui sera envoyée telle quelle, avec sa question.
+reply-text-only = Écrivez votre message en texte, ou tapez /annuler.
+reply-to-merchant =
+    💬 <b>Réponse de { $trainer }, de l'équipe des formateurs</b>
+
+    Votre question : <i>{ $question }</i>
+
+    { $answer }
+reply-sent = ✅ Réponse envoyée à { $first_name }.
+reply-aborted = 👍 Rien n'a été envoyé.
+followup-button = ↩️ Répondre
+followup-ask = ↩️ Écrivez votre message pour { $trainer } en un seul message (ou /annuler) : il lui sera transmis.
+followup-used = Vous avez déjà répondu à ce message. Pour une nouvelle question, écrivez-la simplement ici, ou tapez /formateur suivi de votre message.
+followup-sent = 📨 Message transmis. Vous aurez la réponse ici.
+followup-to-trainer =
+    ↩️ <b>{ $first_name } vous répond</b>
+
+    <i>{ $message }</i>

@@ -25,9 +25,32 @@ use crate::{
         Db,
         deliveries::{ClaimedDelivery, DeliveryKind, Payload, Transition},
     },
-    telegram::{SendOutcome, Telegram, keyboards},
+    telegram::{
+        SendOutcome, Telegram,
+        callback::{CallbackData, ReminderChoice},
+        keyboards,
+    },
     text::Html,
+    tr,
 };
+
+/// The button a kind of delivery carries under its text: *Ne plus recevoir ces rappels* under a reminder,
+/// *Répondre* under a question passed to a trainer and under a trainer's reply (the merchant's one follow-up).
+fn action_under(delivery: &ClaimedDelivery) -> Option<(String, CallbackData)> {
+    let id = || delivery.source_key.parse::<i64>().ok().filter(|id| *id > 0);
+    match delivery.kind.as_str() {
+        kind if kind == DeliveryKind::Reminder.as_str() => {
+            Some((tr!("reminders-stop"), CallbackData::Reminders(ReminderChoice::Stop)))
+        }
+        kind if kind == DeliveryKind::TrainerNote.as_str() => {
+            id().map(|question_id| (tr!("reply-button"), CallbackData::Reply { question_id }))
+        }
+        kind if kind == DeliveryKind::TrainerReply.as_str() => {
+            id().map(|reply_id| (tr!("followup-button"), CallbackData::FollowUp { reply_id }))
+        }
+        _ => None,
+    }
+}
 
 /// Pause between two looks at an empty queue.
 const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -98,8 +121,7 @@ impl DeliveryWorker {
 
     /// One send, paced, and its outcome recorded.
     async fn deliver(&self, delivery: &ClaimedDelivery, payload: &Payload, stop: &CancellationToken) {
-        let stop_reminders = delivery.kind == DeliveryKind::Reminder.as_str();
-        let transition = match keyboards::delivery(payload.button.as_ref(), stop_reminders) {
+        let transition = match keyboards::delivery(payload.button.as_ref(), action_under(delivery)) {
             Ok(keyboard) => {
                 tokio::select! {
                     biased;

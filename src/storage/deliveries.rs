@@ -17,6 +17,8 @@ pub enum DeliveryKind {
     Reminder,
     /// A trainer's notice that a day's webinar is cancelled; the source key is the day.
     WebinarNotice,
+    /// A trainer's reply to a merchant's question; the source key is the reply id.
+    TrainerReply,
 }
 
 impl DeliveryKind {
@@ -27,6 +29,7 @@ impl DeliveryKind {
             Self::TrainerNote => "trainer_note",
             Self::Reminder => "reminder",
             Self::WebinarNotice => "webinar_notice",
+            Self::TrainerReply => "trainer_reply",
         }
     }
 }
@@ -70,6 +73,8 @@ pub struct ClaimedDelivery {
     pub announcement_id: Option<i64>,
     /// [`DeliveryKind::as_str`].
     pub kind: String,
+    /// What the delivery is about (announcement id, question id, reply id, day).
+    pub source_key: String,
     /// Transient failures so far.
     pub attempts: i32,
 }
@@ -144,11 +149,11 @@ const INSERT_DELIVERY: &str = "INSERT INTO deliveries (kind, source_key, chat_id
 const CLAIM_SQLITE: &str = "UPDATE deliveries SET lease_until = $1 WHERE id IN (SELECT id FROM deliveries \
      WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) \
      ORDER BY next_attempt_at, id LIMIT $3) \
-     RETURNING id, chat_id, payload_id, announcement_id, kind, attempts";
+     RETURNING id, chat_id, payload_id, announcement_id, kind, source_key, attempts";
 const CLAIM_POSTGRES: &str = "UPDATE deliveries SET lease_until = $1 WHERE id IN (SELECT id FROM deliveries \
      WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) \
      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, chat_id, payload_id, announcement_id, kind, attempts";
+     RETURNING id, chat_id, payload_id, announcement_id, kind, source_key, attempts";
 const COUNTS: &str = "SELECT \
      COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending, \
      COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent, \

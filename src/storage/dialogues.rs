@@ -19,6 +19,7 @@ pub struct DbDialogueStorage<D> {
 }
 
 impl<D> DbDialogueStorage<D> {
+    /// The storage in `dialogues`.
     #[must_use]
     pub fn new(db: Db, clock: crate::clock::AppClock, kind: &'static str) -> Arc<Self> {
         Arc::new(Self { db, kind, clock, state: PhantomData })

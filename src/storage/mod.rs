@@ -5,9 +5,10 @@
 //! statements whose dialects differ are forked inside the aggregate's file. Timestamps are Unix seconds.
 //! Several statements that must succeed together run in a [`Tx`] from [`Db::begin`] (storage functions taking
 //! `&mut Tx` compose into one transaction, run through [`on_tx!`]).
-//! One file per aggregate: [`users`], [`questions`], [`content`] (the FAQ, curriculum and lexicon, with revisions), [`progress`], [`privacy`] (export and erasure),
-//! [`deliveries`] (the outbox the delivery worker drains), [`announcements`], [`dialogues`] and [`webinars`] (the
-//! webinar schedule's changes and the reminder fan-out).
+//! One file per aggregate: [`users`], [`questions`], [`content`] (the FAQ, curriculum and lexicon, with
+//! revisions), [`progress`], [`privacy`] (export and erasure), [`deliveries`] (the outbox the delivery worker
+//! drains), [`announcements`], [`dialogues`], [`webinars`] (the webinar schedule's changes and the reminder fan-out)
+//! and [`replies`] (trainers' answers to merchants).
 
 pub mod announcements;
 pub mod content;
@@ -16,6 +17,8 @@ pub mod dialogues;
 pub mod privacy;
 pub mod progress;
 pub mod questions;
+pub mod replies;
+pub mod stats;
 pub mod users;
 pub mod webinars;
 

@@ -27,6 +27,9 @@ pub struct QuestionRecord {
     pub score: Option<f64>,
     pub forwarded_at: Option<i64>,
     pub created_at: i64,
+    /// When a trainer replied, and who (cleared if that trainer erased their data).
+    pub answered_at: Option<i64>,
+    pub answered_by: Option<i64>,
 }
 
 /// The figures of `/stats`, each defined once so that parts never exceed their whole.
@@ -48,8 +51,7 @@ pub struct QuestionStats {
     pub not_helpful: i64,
 }
 
-const SELECT_QUESTION: &str =
-    "SELECT id, user_id, text, outcome, faq_id, score, forwarded_at, created_at FROM questions";
+pub(super) const SELECT_QUESTION: &str = "SELECT id, user_id, text, outcome, faq_id, score, forwarded_at, created_at, answered_at, answered_by FROM questions";
 
 impl Db {
     pub async fn record_question(&self, question: NewQuestion<'_>) -> DbResult<i64> {
@@ -90,12 +92,14 @@ impl Db {
         Ok(row.map(|(helpful,)| helpful))
     }
 
-    /// The latest questions the bot could not answer or that merchants passed to a trainer, newest first.
-    pub async fn unanswered_questions(&self, limit: i64) -> DbResult<Vec<QuestionRecord>> {
+    /// The latest questions (asked at or after `since`) the bot could not answer or only suggested for, or that
+    /// merchants passed to a trainer, newest first.
+    pub async fn unanswered_questions(&self, since: i64, limit: i64) -> DbResult<Vec<QuestionRecord>> {
         let sql = format!(
-            "{SELECT_QUESTION} WHERE outcome IN ('fallback', 'suggest') OR forwarded_at IS NOT NULL ORDER BY id DESC LIMIT $1"
+            "{SELECT_QUESTION} WHERE (outcome IN ('fallback', 'suggest') OR forwarded_at IS NOT NULL) \
+             AND created_at >= $1 ORDER BY id DESC LIMIT $2"
         );
-        let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
+        let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(since).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
     }
 

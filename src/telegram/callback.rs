@@ -76,6 +76,18 @@ pub enum CallbackData {
     },
     /// `/formateurs`: the team list and its steps (admins only).
     Staff(StaffAction),
+    /// `/questions`, page `page` (0-based) of the grouped questions (staff).
+    Questions {
+        page: u8,
+    },
+    /// A trainer answers question `question_id` (staff).
+    Reply {
+        question_id: i64,
+    },
+    /// The merchant writes back once to the trainer who sent reply `reply_id`.
+    FollowUp {
+        reply_id: i64,
+    },
 }
 
 /// Buttons of `/formateurs` (the schema checks the presser is an admin first).
@@ -184,6 +196,9 @@ impl CallbackData {
             ("st", Some("x"), None) => Self::Staff(StaffAction::CancelAdd),
             ("st", Some("rm"), Some(user)) => Self::Staff(StaffAction::Remove { user: parse_id(user)? }),
             ("st", Some("rmy"), Some(user)) => Self::Staff(StaffAction::ConfirmRemove { user: parse_id(user)? }),
+            ("qs", Some(page), None) => Self::Questions { page: page.parse().ok().filter(|p| *p < 100)? },
+            ("rp", Some(question), None) => Self::Reply { question_id: parse_id(question)? },
+            ("fu", Some(reply), None) => Self::FollowUp { reply_id: parse_id(reply)? },
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -240,6 +255,9 @@ impl fmt::Display for CallbackData {
                 StaffAction::Remove { user } => write!(f, "st:rm:{user}"),
                 StaffAction::ConfirmRemove { user } => write!(f, "st:rmy:{user}"),
             },
+            Self::Questions { page } => write!(f, "qs:{page}"),
+            Self::Reply { question_id } => write!(f, "rp:{question_id}"),
+            Self::FollowUp { reply_id } => write!(f, "fu:{reply_id}"),
         }
     }
 }
@@ -291,6 +309,9 @@ mod tests {
             CallbackData::Staff(StaffAction::CancelAdd),
             CallbackData::Staff(StaffAction::Remove { user: i64::MAX }),
             CallbackData::Staff(StaffAction::ConfirmRemove { user: i64::MAX }),
+            CallbackData::Questions { page: 99 },
+            CallbackData::Reply { question_id: i64::MAX },
+            CallbackData::FollowUp { reply_id: i64::MAX },
         ]
     }
 
@@ -323,6 +344,9 @@ mod tests {
             "st:rm:0",
             "st:rmy:x",
             "st:ls:1",
+            "qs:100",
+            "rp:0",
+            "fu:x",
             "x",
             &"m".repeat(65),
         ] {

@@ -35,6 +35,7 @@ pub enum Command {
 #[command(rename_rule = "snake_case")]
 pub enum StaffCommand {
     Stats,
+    Questions,
     SansReponse,
     Fiche(String),
     Annonce,
@@ -74,7 +75,7 @@ pub fn merchant_list() -> Vec<BotCommand> {
 pub fn staff_list() -> Vec<BotCommand> {
     vec![
         BotCommand::new("stats", tr!("cmd-stats")),
-        BotCommand::new("sans_reponse", tr!("cmd-sans-reponse")),
+        BotCommand::new("questions", tr!("cmd-questions")),
         BotCommand::new("fiche", tr!("cmd-fiche")),
         BotCommand::new("annonce", tr!("cmd-annonce")),
         BotCommand::new("annonces", tr!("cmd-annonces")),
@@ -158,7 +159,7 @@ mod tests {
     #[test]
     fn staff_see_their_own_commands_first() {
         assert_eq!(names(&list_for(Role::Admin))[..4], ["formateurs", "recharger_faq", "faq_historique", "stats"]);
-        assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "sans_reponse"]);
+        assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "questions"]);
         assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }
 

@@ -59,3 +59,22 @@ pub type StaffDialogue = Dialogue<StaffState, ErasedStorage<StaffState>>;
 pub fn staff_storage(db: Db, clock: AppClock) -> StaffStorage {
     DbDialogueStorage::<StaffState>::new(db, clock, "staff").erase()
 }
+
+/// A reply in progress, kept in `dialogues` under its own kind (`reply`) next to [`AnnounceState`]'s.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplyState {
+    #[default]
+    Idle,
+    /// A trainer is writing the reply to question `question_id`.
+    Writing { question_id: i64 },
+    /// A merchant is writing their one follow-up to reply `reply_id`.
+    FollowingUp { reply_id: i64 },
+}
+
+pub type ReplyStorage = Arc<ErasedStorage<ReplyState>>;
+pub type ReplyDialogue = Dialogue<ReplyState, ErasedStorage<ReplyState>>;
+
+#[must_use]
+pub fn reply_storage(db: Db, clock: AppClock) -> ReplyStorage {
+    DbDialogueStorage::<ReplyState>::new(db, clock, "reply").erase()
+}

@@ -58,11 +58,15 @@ pub fn link_button(button: Option<&LinkButton>) -> Result<Option<InlineKeyboardM
     Ok(Some(InlineKeyboardMarkup::new([[InlineKeyboardButton::url(button.label.clone(), url)]])))
 }
 
-/// Under a queued message: its link button, and for a webinar reminder *Ne plus recevoir ces rappels*.
-pub fn delivery(button: Option<&LinkButton>, stop_reminders: bool) -> Result<Option<InlineKeyboardMarkup>, String> {
+/// Under a queued message: its link button, and the action its kind offers (for a webinar reminder *Ne plus
+/// recevoir ces rappels*).
+pub fn delivery(
+    button: Option<&LinkButton>,
+    action: Option<(String, CallbackData)>,
+) -> Result<Option<InlineKeyboardMarkup>, String> {
     let mut rows = link_button(button)?.map(|markup| markup.inline_keyboard).unwrap_or_default();
-    if stop_reminders {
-        rows.push(row(tr!("reminders-stop"), &CallbackData::Reminders(ReminderChoice::Stop)));
+    if let Some((label, data)) = action {
+        rows.push(row(label, &data));
     }
     Ok((!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows)))
 }

@@ -25,9 +25,10 @@ use super::{
     answered::always_answered,
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    dialogue::{AnnounceState, StaffState},
+    dialogue::{AnnounceState, ReplyState, StaffState},
     handlers::{
-        HandlerResult, admin, announce, course, fallback, menu, privacy, questions, reminders, sessions, staff, team,
+        HandlerResult, admin, announce, course, fallback, inbox, menu, privacy, questions, reminders, sessions, staff,
+        team,
     },
     observed::observed,
 };
@@ -55,7 +56,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             dptree::filter_async(is_trainer)
                 .branch(case![StaffCommand::Stats].endpoint(staff::stats))
-                .branch(case![StaffCommand::SansReponse].endpoint(staff::unanswered))
+                .branch(case![StaffCommand::Questions].endpoint(inbox::questions))
+                .branch(case![StaffCommand::SansReponse].endpoint(inbox::questions))
                 .branch(case![StaffCommand::Fiche(query)].endpoint(staff::entry_review))
                 .branch(
                     case![StaffCommand::Annonce]
@@ -82,6 +84,14 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![AnnounceState::Text].endpoint(announce::receive_text))
         .branch(case![AnnounceState::Button { draft }].endpoint(announce::receive_button))
         .branch(case![AnnounceState::Time { draft, audience }].endpoint(announce::receive_time));
+
+    // A trainer writing a reply, or a merchant writing their one follow-up: what they type is that message.
+    let replying = dptree::entry()
+        .enter_dialogue::<Message, ErasedStorage<ReplyState>, ReplyState>()
+        .filter(|state: ReplyState| state != ReplyState::Idle)
+        .branch(dptree::filter(|msg: Message| msg.text().map(str::trim) == Some("/annuler")).endpoint(inbox::abort))
+        .branch(case![ReplyState::Writing { question_id }].filter_async(is_trainer).endpoint(inbox::receive_reply))
+        .branch(case![ReplyState::FollowingUp { reply_id }].endpoint(inbox::receive_followup));
 
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
         .branch(
@@ -114,6 +124,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(admin_commands)
         .branch(composing)
         .branch(adding_trainer)
+        .branch(replying)
         .branch(
             dptree::filter(|msg: Message| msg.text().is_some_and(|text| text.starts_with('/')))
                 .endpoint(fallback::unknown_command),
@@ -138,6 +149,26 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             case![CallbackData::RestoreRevision { revision }]
                 .branch(dptree::filter_async(is_admin_pressing).endpoint(admin::restore))
                 .endpoint(team::not_allowed),
+        )
+        .branch(
+            case![CallbackData::FollowUp { reply_id }]
+                .enter_dialogue::<CallbackQuery, ErasedStorage<ReplyState>, ReplyState>()
+                .endpoint(inbox::start_followup),
+        )
+        .branch(
+            dptree::filter_async(is_trainer_pressing)
+                .branch(case![CallbackData::Questions { page }].endpoint(inbox::questions_page))
+                .branch(
+                    case![CallbackData::Reply { question_id }]
+                        .enter_dialogue::<CallbackQuery, ErasedStorage<ReplyState>, ReplyState>()
+                        .endpoint(inbox::start_reply),
+                ),
+        )
+        .branch(
+            dptree::filter(|data: CallbackData| {
+                matches!(data, CallbackData::Questions { .. } | CallbackData::Reply { .. })
+            })
+            .endpoint(fallback::button_not_allowed),
         )
         .branch(
             case![CallbackData::Announce(action)]

@@ -133,7 +133,7 @@ async fn staff_commands_are_refused_to_merchants_and_served_to_trainers() {
     let refused = app.user(109).sends("/stats").await;
     assert!(refused.text.contains("réservée à l'équipe"), "{}", refused.text);
     let stats = app.user(TRAINER).sends("/stats").await;
-    assert!(stats.text.contains("Statistiques") && stats.text.contains(&fr("Utilisateurs : 2")), "{}", stats.text);
+    assert!(stats.text.contains("Statistiques") && stats.text.contains(&fr("Commerçants : 1")), "{}", stats.text);
 }
 
 #[tokio::test]

@@ -22,4 +22,5 @@ mod roles;
 mod shutdown;
 #[path = "../support/fs.rs"]
 mod support_fs;
+mod trainers;
 mod ux;

@@ -44,7 +44,10 @@ fn announce_buttons() -> Vec<CallbackData> {
             | AnnounceAction::Stop { .. } => {}
         }
     }
-    actions.into_iter().map(CallbackData::Announce).collect()
+    let mut buttons: Vec<_> = actions.into_iter().map(CallbackData::Announce).collect();
+    // `/questions`: its pages and its *Répondre* button.
+    buttons.extend([CallbackData::Questions { page: 0 }, CallbackData::Reply { question_id: 1 }]);
+    buttons
 }
 
 /// Every button of an admin's screens (same compile-time check for `/formateurs`; the restore button besides).

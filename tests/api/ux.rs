@@ -23,8 +23,8 @@ async fn titles_stay_on_their_own_paragraph() {
     assert!(progress.starts_with("📈 Ma progression\n\n▫️ 1. "), "{progress}");
 
     user.sends("Qui a gagné le match du PSG hier soir ?").await;
-    let unanswered = app.user(TRAINER).sends("/sans_reponse").await.text;
-    assert!(unanswered.contains("(1)\n\n• "), "{unanswered}");
+    let unanswered = app.user(TRAINER).sends("/questions").await.text;
+    assert!(unanswered.contains("page 1/1\n\n1. "), "{unanswered}");
 
     // Content broken behind the bot's back (a manual SQL change): `/recharger_faq` refuses it and lists why.
     let broken = ContentChange::File { path: "ventes.toml".to_owned(), body: Some("[[entry]\nid = ".to_owned()) };

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod announce;
 pub mod course;
 pub mod fallback;
+pub mod inbox;
 pub mod menu;
 pub mod privacy;
 pub mod questions;

@@ -7,50 +7,93 @@ use super::HandlerResult;
 use crate::{
     clock::AppClock,
     content::LiveContent,
+    content::curriculum,
     faq::{
         FaqEntry,
+        index::FaqIndex,
         review::{is_stale, stated_facts},
     },
     startup::BotSettings,
+    stats::{Report, percent},
     storage::{Db, questions::QuestionRecord},
     telegram::Telegram,
     text::{Html, escape},
     tr_html, webinar,
 };
 
-/// How many unanswered questions `/sans_reponse` lists.
+/// How many forwarded questions a staff member's first `/start` lists.
 const UNANSWERED_SHOWN: i64 = 15;
 
-pub async fn stats(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
-    let (users, reachable) = db.count_users().await?;
-    let q = db.question_stats().await?;
-    let text = tr_html!(
-        "staff-stats",
-        users = users,
-        reachable = reachable,
-        questions = q.questions,
-        answered = q.answer,
-        suggested = q.suggest,
-        unanswered = q.fallback,
-        smalltalk = q.smalltalk,
-        forwarded = q.forwarded,
-        helpful = q.helpful,
-        not_helpful = q.not_helpful
-    );
-    tg.send(msg.chat.id, text, None).await.checked()?;
+pub async fn stats(
+    tg: Telegram,
+    db: Db,
+    content: LiveContent,
+    settings: BotSettings,
+    clock: AppClock,
+    msg: Message,
+) -> HandlerResult {
+    let index = content.index();
+    let staff: Vec<i64> = settings.roles.admins.iter().chain(&settings.roles.trainers).map(|id| id.0 as i64).collect();
+    let report = crate::stats::gather(&db, curriculum(&index), clock.unix(), &staff).await?;
+    tg.send(msg.chat.id, stats_text(&report, &index), None).await.checked()?;
     Ok(())
 }
 
-pub async fn unanswered(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
-    let questions = db.unanswered_questions(UNANSWERED_SHOWN).await?;
-    if questions.is_empty() {
-        tg.send(msg.chat.id, tr_html!("staff-unanswered-none"), None).await.checked()?;
-        return Ok(());
-    }
-    let text =
-        Html::paragraphs([tr_html!("staff-unanswered-title", count = questions.len()), question_list(&questions)]);
-    tg.send(msg.chat.id, text, None).await.checked()?;
-    Ok(())
+/// The report as trainers read it: figures, then the lists (topics, unanswered groups, chapters).
+fn stats_text(report: &Report, index: &FaqIndex) -> Html {
+    let (a, q) = (&report.audience, &report.questions);
+    let votes = q.helpful + q.not_helpful;
+    let figures = tr_html!(
+        "staff-stats",
+        merchants = a.merchants,
+        active_7 = a.active_7_days,
+        active_30 = a.active_30_days,
+        subscribers = a.reminder_subscribers,
+        questions = q.questions,
+        answered = q.answer,
+        answered_share = percent(q.answer, q.questions),
+        suggested = q.suggest,
+        suggested_share = percent(q.suggest, q.questions),
+        unanswered = q.fallback,
+        unanswered_share = percent(q.fallback, q.questions),
+        forwarded = q.forwarded,
+        smalltalk = q.smalltalk,
+        helpful = q.helpful,
+        not_helpful = q.not_helpful,
+        helpful_share = percent(q.helpful, votes),
+        announcements = a.announcements_sent,
+        announcement_messages = a.announcement_messages
+    );
+    let topics = report.topics.iter().map(|(id, asked)| {
+        let question = index.entry(id).map_or(id.as_str(), |entry| entry.question.as_str());
+        tr_html!("stats-topic", question = question, count = *asked)
+    });
+    let groups = report
+        .unanswered_groups
+        .iter()
+        .map(|(text, count)| tr_html!("stats-group", question = text.as_str(), count = *count));
+    let chapters = report.chapters.iter().map(|chapter| {
+        tr_html!(
+            "stats-chapter",
+            number = u32::from(chapter.number),
+            title = chapter.title.as_str(),
+            started = chapter.started,
+            finished = chapter.finished
+        )
+    });
+    let section = |title: Html, lines: Vec<Html>| {
+        if lines.is_empty() {
+            Html::lines([title, tr_html!("stats-none")])
+        } else {
+            Html::lines(std::iter::once(title).chain(lines))
+        }
+    };
+    Html::paragraphs([
+        figures,
+        section(tr_html!("stats-topics-title"), topics.collect()),
+        section(tr_html!("stats-groups-title"), groups.collect()),
+        section(tr_html!("stats-chapters-title"), chapters.collect()),
+    ])
 }
 
 /// `/fiche ID` (or `/fiche` followed by a question): the entry with that id, or the one the matcher ranks first.
