@@ -223,9 +223,9 @@ async fn a_trainer_can_be_granted_by_id_before_opening_the_bot() {
     assert!(granted.text.contains("id 605") && granted.text.contains("pas encore ouvert le bot"), "{}", granted.text);
     assert_eq!(app.db.role(UserId(605)).await.unwrap(), Role::Trainer);
     assert!(chat_menu(&app, 605).is_some_and(|menu| menu.contains(&"stats".to_owned())));
-    // Not an audience, not counted, until they write.
+    // Staff are not counted among the merchants.
     let stats = app.user(TRAINER).sends("/stats").await;
-    assert!(stats.text.contains(&fr("Utilisateurs : 2")), "the admin and the trainer: {}", stats.text);
+    assert!(stats.text.contains(&fr("Commerçants : 0")), "staff only so far: {}", stats.text);
     assert!(app.user(605).named("Inès").sends("/stats").await.text.contains("Statistiques"));
     let list = team_list(&app).await;
     assert!(list.text.contains("Inès"), "the name is known once they write: {}", list.text);
