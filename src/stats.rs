@@ -62,8 +62,8 @@ pub fn chapter_stats(curriculum: &Curriculum, seen: &BTreeMap<i64, HashSet<Strin
 }
 
 /// Gathers the report at `now`.
-pub async fn gather(db: &Db, curriculum: &Curriculum, now: i64, staff: &[i64]) -> anyhow::Result<Report> {
-    let audience = db.audience_stats(now, staff).await?;
+pub async fn gather(db: &Db, curriculum: &Curriculum, now: i64) -> anyhow::Result<Report> {
+    let audience = db.audience_stats(now).await?;
     let questions = db.question_stats().await?;
     let topics = db.top_topics(TOP_TOPICS).await?;
     let waiting: Vec<_> = db

@@ -8,7 +8,7 @@ use super::{Db, DbResult, on_pool};
 /// Merchants, their activity and what reached them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AudienceStats {
-    /// Users who are not staff (neither in the database nor in the operator's configuration).
+    /// Users whose role is merchant (configured staff are seeded into the database at start-up, see `roles`).
     pub merchants: i64,
     /// Merchants seen in the last 7 and 30 days.
     pub active_7_days: i64,
@@ -23,19 +23,16 @@ pub struct AudienceStats {
 const DAY: i64 = 24 * 3600;
 
 impl Db {
-    /// The audience figures at `now`; `staff` are the ids the operator configured as trainers or admins.
-    pub async fn audience_stats(&self, now: i64, staff: &[i64]) -> DbResult<AudienceStats> {
-        // Ids are integers: formatting them into the statement cannot inject anything.
-        let excluded = std::iter::once("0".to_owned()).chain(staff.iter().map(i64::to_string)).collect::<Vec<_>>();
-        let sql = format!(
-            "SELECT COUNT(*), \
-             COALESCE(SUM(CASE WHEN last_seen_at >= $1 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN last_seen_at >= $2 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN reminders_enabled AND NOT blocked THEN 1 ELSE 0 END), 0) \
-             FROM users WHERE role = 'merchant' AND id NOT IN ({})",
-            excluded.join(", ")
-        );
-        let (merchants, active_7_days, active_30_days, reminder_subscribers): (i64, i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(&sql).bind(now - 7 * DAY).bind(now - 30 * DAY).fetch_one(pool).await)?;
+    /// The audience figures at `now`. The role column alone tells merchants from staff: the roles module seeds
+    /// the configured staff into it.
+    pub async fn audience_stats(&self, now: i64) -> DbResult<AudienceStats> {
+        let sql = "SELECT COUNT(*), \
+                   COALESCE(SUM(CASE WHEN last_seen_at >= $1 THEN 1 ELSE 0 END), 0), \
+                   COALESCE(SUM(CASE WHEN last_seen_at >= $2 THEN 1 ELSE 0 END), 0), \
+                   COALESCE(SUM(CASE WHEN reminders_enabled AND NOT blocked THEN 1 ELSE 0 END), 0) \
+                   FROM users WHERE role = 'merchant' AND id <> 0";
+        let (merchants, active_7_days, active_30_days, reminder_subscribers): (i64, i64, i64, i64) =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(now - 7 * DAY).bind(now - 30 * DAY).fetch_one(pool).await)?;
         let sql = "SELECT COUNT(*) FROM announcements WHERE status IN ('sending', 'done', 'stopped')";
         let (announcements_sent,): (i64,) = on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
         let sql = "SELECT COUNT(*) FROM deliveries WHERE kind = 'announcement' AND status = 'sent'";
