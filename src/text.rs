@@ -23,6 +23,15 @@ pub fn french_number(n: i64) -> String {
     out
 }
 
+/// `text` cut to at most `chars` characters, with `…` when something was cut.
+#[must_use]
+pub fn shortened(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 /// Telegram-HTML text, escaped by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Html(String);

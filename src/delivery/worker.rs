@@ -34,8 +34,18 @@ use crate::{
     tr,
 };
 
-/// The button a kind of delivery carries under its text: *Ne plus recevoir ces rappels* under a reminder,
-/// *Répondre* under a question passed to a trainer and under a trainer's reply (the merchant's one follow-up).
+/// The buttons a kind of delivery carries under its text: *Ne plus recevoir ces rappels* under a reminder,
+/// *Répondre* under a question passed to a trainer and under a trainer's reply (the merchant's one follow-up),
+/// and *Ajouter comme variante de…* under a question passed to a trainer.
+fn actions_under(delivery: &ClaimedDelivery) -> Vec<(String, CallbackData)> {
+    let mut actions: Vec<_> = action_under(delivery).into_iter().collect();
+    let question = delivery.source_key.parse::<i64>().ok().filter(|id| *id > 0);
+    if let Some(question_id) = question.filter(|_| delivery.kind == DeliveryKind::TrainerNote.as_str()) {
+        actions.push((tr!("variant-button"), CallbackData::VariantOf { question_id }));
+    }
+    actions
+}
+
 fn action_under(delivery: &ClaimedDelivery) -> Option<(String, CallbackData)> {
     let id = || delivery.source_key.parse::<i64>().ok().filter(|id| *id > 0);
     match delivery.kind.as_str() {
@@ -121,7 +131,7 @@ impl DeliveryWorker {
 
     /// One send, paced, and its outcome recorded.
     async fn deliver(&self, delivery: &ClaimedDelivery, payload: &Payload, stop: &CancellationToken) {
-        let transition = match keyboards::delivery(payload.button.as_ref(), action_under(delivery)) {
+        let transition = match keyboards::delivery(payload.button.as_ref(), actions_under(delivery)) {
             Ok(keyboard) => {
                 tokio::select! {
                     biased;

@@ -378,6 +378,15 @@ impl FaqIndex {
         ))
     }
 
+    /// The ids of the entries nearest to `text`, best first, at most `limit` (at most the ranking's own
+    /// [`RANK_LIMIT`]): the ranking [`FaqIndex::ask`] decides on, without its thresholds. Trainers pick among them
+    /// when they add a question as a variant; empty for smalltalk and messages without words.
+    #[must_use]
+    pub fn nearest(&self, text: &str, limit: usize) -> Vec<String> {
+        let Some(scores) = self.scores(text, None) else { return Vec::new() };
+        scores.ranked.iter().filter(|s| s.score > 0.0).take(limit).map(|s| self.entry_at(s.entry).id.clone()).collect()
+    }
+
     /// Whether a message the bot could not answer still looks like a question on the programme's subjects: it
     /// uses a word of the lexicon's `[domain]` list. Fallbacks offer to pass only those to a trainer.
     #[must_use]

@@ -88,6 +88,19 @@ pub enum CallbackData {
     FollowUp {
         reply_id: i64,
     },
+    /// *Ajouter comme variante de…* on question `question_id`: the nearest entries, and *Chercher* (staff).
+    VariantOf {
+        question_id: i64,
+    },
+    /// *Chercher*: the trainer types words, the matching entries come back as buttons (staff).
+    VariantSearch {
+        question_id: i64,
+    },
+    /// Add question `question_id` as a variant of entry `faq_id` (staff).
+    AddVariant {
+        question_id: i64,
+        faq_id: String,
+    },
 }
 
 /// Buttons of `/formateurs` (the schema checks the presser is an admin first).
@@ -199,6 +212,11 @@ impl CallbackData {
             ("qs", Some(page), None) => Self::Questions { page: page.parse().ok().filter(|p| *p < 100)? },
             ("rp", Some(question), None) => Self::Reply { question_id: parse_id(question)? },
             ("fu", Some(reply), None) => Self::FollowUp { reply_id: parse_id(reply)? },
+            ("vo", Some(question), None) => Self::VariantOf { question_id: parse_id(question)? },
+            ("vs", Some(question), None) => Self::VariantSearch { question_id: parse_id(question)? },
+            ("va", Some(question), Some(faq_id)) => {
+                Self::AddVariant { question_id: parse_id(question)?, faq_id: parse_slug(faq_id)? }
+            }
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -258,6 +276,9 @@ impl fmt::Display for CallbackData {
             Self::Questions { page } => write!(f, "qs:{page}"),
             Self::Reply { question_id } => write!(f, "rp:{question_id}"),
             Self::FollowUp { reply_id } => write!(f, "fu:{reply_id}"),
+            Self::VariantOf { question_id } => write!(f, "vo:{question_id}"),
+            Self::VariantSearch { question_id } => write!(f, "vs:{question_id}"),
+            Self::AddVariant { question_id, faq_id } => write!(f, "va:{question_id}:{faq_id}"),
         }
     }
 }
@@ -312,6 +333,9 @@ mod tests {
             CallbackData::Questions { page: 99 },
             CallbackData::Reply { question_id: i64::MAX },
             CallbackData::FollowUp { reply_id: i64::MAX },
+            CallbackData::VariantOf { question_id: i64::MAX },
+            CallbackData::VariantSearch { question_id: i64::MAX },
+            CallbackData::AddVariant { question_id: i64::MAX, faq_id: "c".repeat(40) },
         ]
     }
 
@@ -347,6 +371,10 @@ mod tests {
             "qs:100",
             "rp:0",
             "fu:x",
+            "vo:0",
+            "vs:x",
+            "va:1",
+            "va:1:A",
             "x",
             &"m".repeat(65),
         ] {

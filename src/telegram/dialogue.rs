@@ -69,6 +69,8 @@ pub enum ReplyState {
     Writing { question_id: i64 },
     /// A merchant is writing their one follow-up to reply `reply_id`.
     FollowingUp { reply_id: i64 },
+    /// A trainer is typing words to find the entry question `question_id` is a variant of.
+    SearchingEntry { question_id: i64 },
 }
 
 pub type ReplyStorage = Arc<ErasedStorage<ReplyState>>;

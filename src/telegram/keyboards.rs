@@ -58,14 +58,14 @@ pub fn link_button(button: Option<&LinkButton>) -> Result<Option<InlineKeyboardM
     Ok(Some(InlineKeyboardMarkup::new([[InlineKeyboardButton::url(button.label.clone(), url)]])))
 }
 
-/// Under a queued message: its link button, and the action its kind offers (for a webinar reminder *Ne plus
+/// Under a queued message: its link button, and the actions its kind offers (for a webinar reminder *Ne plus
 /// recevoir ces rappels*).
 pub fn delivery(
     button: Option<&LinkButton>,
-    action: Option<(String, CallbackData)>,
+    actions: Vec<(String, CallbackData)>,
 ) -> Result<Option<InlineKeyboardMarkup>, String> {
     let mut rows = link_button(button)?.map(|markup| markup.inline_keyboard).unwrap_or_default();
-    if let Some((label, data)) = action {
+    for (label, data) in actions {
         rows.push(row(label, &data));
     }
     Ok((!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows)))

@@ -28,7 +28,7 @@ use super::{
     dialogue::{AnnounceState, ReplyState, StaffState},
     handlers::{
         HandlerResult, admin, announce, course, fallback, inbox, menu, privacy, questions, reminders, sessions, staff,
-        team,
+        team, variants,
     },
     observed::observed,
 };
@@ -91,7 +91,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .filter(|state: ReplyState| state != ReplyState::Idle)
         .branch(dptree::filter(|msg: Message| msg.text().map(str::trim) == Some("/annuler")).endpoint(inbox::abort))
         .branch(case![ReplyState::Writing { question_id }].filter_async(is_trainer).endpoint(inbox::receive_reply))
-        .branch(case![ReplyState::FollowingUp { reply_id }].endpoint(inbox::receive_followup));
+        .branch(case![ReplyState::FollowingUp { reply_id }].endpoint(inbox::receive_followup))
+        .branch(
+            case![ReplyState::SearchingEntry { question_id }]
+                .filter_async(is_trainer)
+                .endpoint(variants::receive_search),
+        );
 
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
         .branch(
@@ -162,11 +167,25 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                     case![CallbackData::Reply { question_id }]
                         .enter_dialogue::<CallbackQuery, ErasedStorage<ReplyState>, ReplyState>()
                         .endpoint(inbox::start_reply),
-                ),
+                )
+                .branch(case![CallbackData::VariantOf { question_id }].endpoint(variants::choose))
+                .branch(
+                    case![CallbackData::VariantSearch { question_id }]
+                        .enter_dialogue::<CallbackQuery, ErasedStorage<ReplyState>, ReplyState>()
+                        .endpoint(variants::start_search),
+                )
+                .branch(case![CallbackData::AddVariant { question_id, faq_id }].endpoint(variants::add)),
         )
         .branch(
             dptree::filter(|data: CallbackData| {
-                matches!(data, CallbackData::Questions { .. } | CallbackData::Reply { .. })
+                matches!(
+                    data,
+                    CallbackData::Questions { .. }
+                        | CallbackData::Reply { .. }
+                        | CallbackData::VariantOf { .. }
+                        | CallbackData::VariantSearch { .. }
+                        | CallbackData::AddVariant { .. }
+                )
             })
             .endpoint(fallback::button_not_allowed),
         )

@@ -24,3 +24,4 @@ mod shutdown;
 mod support_fs;
 mod trainers;
 mod ux;
+mod variants;

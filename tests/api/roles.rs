@@ -47,6 +47,12 @@ fn announce_buttons() -> Vec<CallbackData> {
     let mut buttons: Vec<_> = actions.into_iter().map(CallbackData::Announce).collect();
     // `/questions`: its pages and its *Répondre* button.
     buttons.extend([CallbackData::Questions { page: 0 }, CallbackData::Reply { question_id: 1 }]);
+    // *Ajouter comme variante de…*: the choice, the search and the entry chosen.
+    buttons.extend([
+        CallbackData::VariantOf { question_id: 1 },
+        CallbackData::VariantSearch { question_id: 1 },
+        CallbackData::AddVariant { question_id: 1, faq_id: "hebergement".to_owned() },
+    ]);
     buttons
 }
 

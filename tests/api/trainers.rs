@@ -59,7 +59,15 @@ async fn a_fallback_question_appears_in_its_group_with_its_count() {
         "{text}"
     );
     assert!(text.contains("2. "), "{text}");
-    assert_eq!(labels(&page), ["✍️ Répondre au n° 1", "✍️ Répondre au n° 2"]);
+    assert_eq!(
+        labels(&page),
+        [
+            "✍️ Répondre au n° 1",
+            "➕ Ajouter le n° 1 comme variante",
+            "✍️ Répondre au n° 2",
+            "➕ Ajouter le n° 2 comme variante"
+        ]
+    );
     // The old command is an alias.
     assert_eq!(app.user(TRAINER).sends("/sans_reponse").await.text, page.text);
     let refused = app.user(1304).sends("/questions").await;

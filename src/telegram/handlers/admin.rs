@@ -98,7 +98,7 @@ pub async fn restore(tg: Telegram, content: LiveContent, query: CallbackQuery, r
 }
 
 /// A heading and the first [`PROBLEMS_SHOWN`] content problems, in French.
-fn problems(heading: Html, errors: &ContentErrors) -> Html {
+pub(crate) fn problems(heading: Html, errors: &ContentErrors) -> Html {
     let lines = errors.0.iter().take(PROBLEMS_SHOWN).map(|e| Html::trusted(format!("• {}", escape(&e.french()))));
     Html::paragraphs([heading, Html::lines(lines)])
 }

@@ -37,7 +37,7 @@ const SHOWN_CHARS: usize = 200;
 const STORED_CHARS: usize = 3000;
 
 /// Dialogue storage errors are boxed trait objects; anyhow takes them through their message.
-fn stored<T>(result: Result<T, Box<dyn std::error::Error + Send + Sync>>) -> anyhow::Result<T> {
+pub(crate) fn stored<T>(result: Result<T, Box<dyn std::error::Error + Send + Sync>>) -> anyhow::Result<T> {
     result.map_err(|error| anyhow::anyhow!(error))
 }
 
@@ -88,6 +88,10 @@ async fn page(
                 &CallbackData::Reply { question_id },
             )]);
         }
+        if let Some(&question_id) = group.ids.first() {
+            let label = tr!("inbox-variant", number = number);
+            rows.push(vec![keyboards::button(label, &CallbackData::VariantOf { question_id })]);
+        }
     }
     let mut navigation = Vec::new();
     if page > 0 {
@@ -127,10 +131,7 @@ fn group_card(number: usize, group: &QuestionGroup, guess: Option<String>) -> Ht
 
 /// A question as a group shows it: at most [`SHOWN_CHARS`] characters.
 fn shortened(text: &str) -> String {
-    match text.char_indices().nth(SHOWN_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
+    crate::text::shortened(text, SHOWN_CHARS)
 }
 
 /// *Répondre*: the trainer is asked for the answer; the question is shown again so they know what they answer.

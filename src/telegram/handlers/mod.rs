@@ -14,6 +14,7 @@ pub mod reminders;
 pub mod sessions;
 pub mod staff;
 pub mod team;
+pub mod variants;
 
 /// What every handler returns; errors reach the dispatcher's error handler and are logged.
 pub type HandlerResult = anyhow::Result<()>;
