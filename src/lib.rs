@@ -60,3 +60,5 @@ pub mod text;
 pub mod web;
 /// The daily webinar's schedule.
 pub mod webinar;
+/// The Monday summary of `/stats` to the admins who asked for it.
+pub mod weekly;

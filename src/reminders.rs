@@ -27,6 +27,7 @@ use crate::{
     text::Html,
     tr, tr_html,
     webinar::{self, Schedule, Session},
+    weekly::WeeklySummary,
 };
 
 /// The longest the loop sleeps without looking (a session a trainer adds for the next minutes is seen in time).
@@ -46,6 +47,8 @@ pub struct ReminderScheduler {
     /// How long before a session's start its reminder leaves.
     lead: SignedDuration,
     worker: DeliveryWorker,
+    /// The Monday summary to admins, looked at on each step.
+    weekly: Option<WeeklySummary>,
 }
 
 impl ReminderScheduler {
@@ -53,13 +56,26 @@ impl ReminderScheduler {
     pub fn new(db: Db, clock: AppClock, settings: &CommonSettings, worker: DeliveryWorker) -> Self {
         let lead = webinar::default_start().duration_since(settings.reminder_time);
         let (tz, default_url) = (settings.timezone.clone(), settings.webinar_url.clone());
-        Self { db, clock, tz, default_url, lead, worker }
+        Self { db, clock, tz, default_url, lead, worker, weekly: None }
+    }
+
+    /// Also queues the admins' Monday summary on each step.
+    #[must_use]
+    pub fn with_weekly_summary(self, weekly: WeeklySummary) -> Self {
+        Self { weekly: Some(weekly), ..self }
     }
 
     /// Queues today's reminders if they are due and nobody queued them yet, or records them as skipped when the
     /// session is over. Returns when the next reminder is due (today's or tomorrow's), if known.
     #[tracing::instrument(name = "reminder_tick", skip_all)]
     pub async fn tick(&self) -> anyhow::Result<Option<Timestamp>> {
+        if let Some(weekly) = &self.weekly {
+            match weekly.tick().await {
+                Ok(0) => {}
+                Ok(_) => self.worker.wake(),
+                Err(error) => tracing::error!(error.cause_chain = ?error, "cannot queue the weekly summary"),
+            }
+        }
         let now = self.clock.now();
         let today = now.to_zoned(self.tz.clone()).date();
         let tomorrow = today.tomorrow()?;

@@ -32,6 +32,7 @@ use crate::{
     storage::Db,
     telegram::{Telegram, Tg, dialogue, schema::schema},
     web::{self, WebState},
+    weekly::WeeklySummary,
 };
 
 /// The configuration handlers see (database password and bot token redacted in `Debug`).
@@ -99,7 +100,9 @@ impl Application {
 
         let tg = Telegram::new(bot.clone(), db.clone());
         let worker = DeliveryWorker::new(db.clone(), tg.clone(), clock.clone(), delivery.clone());
-        let reminders = ReminderScheduler::new(db.clone(), clock.clone(), &settings.common, worker.clone());
+        let weekly = WeeklySummary::new(db.clone(), clock.clone(), settings.common.timezone.clone(), content.clone());
+        let reminders = ReminderScheduler::new(db.clone(), clock.clone(), &settings.common, worker.clone())
+            .with_weekly_summary(weekly);
         // Start-up catch-up: a reminder missed while the bot was down leaves now if its session has not ended.
         if let Err(error) = reminders.tick().await {
             tracing::error!(error.cause_chain = ?error, "cannot look for missed webinar reminders; the scheduler retries");

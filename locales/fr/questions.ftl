@@ -123,22 +123,22 @@ variant-choose =
 
     <i>{ $question }</i>
 
-    De quelle fiche cette question est-elle une autre formulation ? Choisissez-la, ou cherchez-en une autre.
+    De quelle fiche cette question est-elle une autre formulation ? Choisissez-la, ou cherchez-en une autre.
 variant-no-guess =
     ➕ <b>Ajouter comme variante</b>
 
     <i>{ $question }</i>
 
-    Aucune fiche proche : cherchez celle dont cette question est une autre formulation.
+    Aucune fiche proche : cherchez celle dont cette question est une autre formulation.
 variant-search = 🔎 Chercher une fiche
 variant-search-ask = 🔎 Tapez quelques mots de la fiche cherchée (ou son identifiant), ou /annuler.
-variant-search-found = Fiches trouvées : choisissez celle à compléter.
+variant-search-found = Fiches trouvées : choisissez celle à compléter.
 variant-search-none = Aucune fiche ne correspond à ces mots. Essayez d'autres mots.
-variant-added = ✅ Ajoutée comme variante de « { $entry } » (révision n° { $revision }). La même question reçoit désormais cette réponse directement.
-variant-already = « { $entry } » a déjà cette formulation : rien à changer.
+variant-added = ✅ Ajoutée comme variante de « { $entry } » (révision n° { $revision }). La même question reçoit désormais cette réponse directement.
+variant-already = « { $entry } » a déjà cette formulation : rien à changer.
 variant-gone = Cette fiche n'existe plus.
 variant-refused =
-    ❌ Variante refusée : la fiche ne serait plus valide ({ $count ->
+    ❌ Variante refusée : la fiche ne serait plus valide ({ $count ->
         [one] { $count } problème
        *[other] { $count } problèmes
     }). Rien n'a été modifié.

@@ -37,3 +37,10 @@ team-removed = { $name } ne fait plus partie de l'équipe.
 team-remove-configured = { $name } est fixé par la configuration du serveur : retirez cette personne d'ACCEL_ADMINS / ACCEL_TRAINERS, puis redémarrez le bot.
 team-remove-self = Vous ne pouvez pas vous retirer vous-même : demandez-le à un autre administrateur.
 team-not-staff = { $name } ne fait déjà plus partie de l'équipe.
+
+## Résumé hebdomadaire (administrateurs)
+
+cmd-resume-hebdo = Recevoir (ou non) le résumé des statistiques chaque lundi (admin)
+weekly-on = ✅ Vous recevrez le résumé des statistiques chaque lundi à 8 h. Tapez /resume_hebdo pour l'arrêter.
+weekly-off = 👍 Vous ne recevrez plus le résumé du lundi. Tapez /resume_hebdo pour le reprendre.
+weekly-title = 📊 <b>Résumé de la semaine</b>

@@ -19,6 +19,8 @@ pub enum DeliveryKind {
     WebinarNotice,
     /// A trainer's reply to a merchant's question; the source key is the reply id.
     TrainerReply,
+    /// The Monday summary to an admin who asked for it; the source key is the Monday's date.
+    WeeklySummary,
 }
 
 impl DeliveryKind {
@@ -30,6 +32,7 @@ impl DeliveryKind {
             Self::Reminder => "reminder",
             Self::WebinarNotice => "webinar_notice",
             Self::TrainerReply => "trainer_reply",
+            Self::WeeklySummary => "weekly_summary",
         }
     }
 }

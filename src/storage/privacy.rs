@@ -57,6 +57,8 @@ pub struct UserExport {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub reminders_enabled: bool,
+    /// An admin's opt-in to the Monday summary.
+    pub weekly_summary: bool,
     pub modules_seen: Vec<ModuleSeen>,
     pub questions: Vec<QuestionExport>,
     /// Messages the bot queued for this user (announcements, reminders, trainers' replies, notes to staff).
@@ -188,6 +190,7 @@ impl Db {
             created_at: profile.created_at,
             last_seen_at: profile.last_seen_at,
             reminders_enabled: profile.reminders_enabled,
+            weekly_summary: profile.weekly_summary,
             modules_seen,
             questions,
             messages_received,

@@ -16,6 +16,8 @@ pub struct User {
     pub last_seen_at: i64,
     pub blocked: bool,
     pub reminders_enabled: bool,
+    /// An admin's opt-in to the Monday summary (`/resume_hebdo`).
+    pub weekly_summary: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -27,6 +29,7 @@ struct UserRow {
     last_seen_at: i64,
     blocked: bool,
     reminders_enabled: bool,
+    weekly_summary: bool,
 }
 
 impl From<UserRow> for User {
@@ -39,6 +42,7 @@ impl From<UserRow> for User {
             last_seen_at: row.last_seen_at,
             blocked: row.blocked,
             reminders_enabled: row.reminders_enabled,
+            weekly_summary: row.weekly_summary,
         }
     }
 }
@@ -55,8 +59,8 @@ const ENSURE_USER: &str = "INSERT INTO users (id, first_name, created_at, last_s
      ON CONFLICT (id) DO UPDATE SET first_name = CASE WHEN users.first_name = '' THEN excluded.first_name \
      ELSE users.first_name END";
 const SELECT_STAFF: &str = "SELECT id, first_name, role, last_seen_at, blocked FROM users WHERE role <> 'merchant'";
-const SELECT_USER: &str =
-    "SELECT id, first_name, role, created_at, last_seen_at, blocked, reminders_enabled FROM users WHERE id = $1";
+const SELECT_USER: &str = "SELECT id, first_name, role, created_at, last_seen_at, blocked, reminders_enabled, weekly_summary FROM users \
+     WHERE id = $1";
 
 impl Db {
     /// Records that a user just wrote to the bot: creates them, refreshes their name, clears `blocked`.
@@ -75,6 +79,19 @@ impl Db {
         let sql = "UPDATE users SET blocked = $2 WHERE id = $1";
         let result = on_pool!(self, pool => sqlx::query(sql).bind(id.0 as i64).bind(blocked).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(result > 0)
+    }
+
+    /// Turns an admin's weekly summary on or off; returns the new setting.
+    pub async fn toggle_weekly_summary(&self, id: UserId) -> DbResult<bool> {
+        let sql = "UPDATE users SET weekly_summary = NOT weekly_summary WHERE id = $1 RETURNING weekly_summary";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(id.0 as i64).fetch_one(pool).await)?)
+    }
+
+    /// The admins who asked for the weekly summary and can receive it.
+    pub async fn weekly_summary_admins(&self) -> DbResult<Vec<i64>> {
+        let sql = "SELECT id FROM users WHERE role = 'admin' AND weekly_summary AND NOT blocked AND last_seen_at > 0 \
+                   ORDER BY id";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).fetch_all(pool).await)?)
     }
 
     pub async fn set_reminders(&self, id: UserId, enabled: bool) -> DbResult<()> {

@@ -53,6 +53,7 @@ pub enum AdminCommand {
     RechargerFaq,
     FaqHistorique(String),
     Formateurs,
+    ResumeHebdo,
 }
 
 /// The commands shown to merchants (`/menu` and `/help` work but are not advertised).
@@ -92,6 +93,7 @@ pub fn admin_list() -> Vec<BotCommand> {
         BotCommand::new("formateurs", tr!("cmd-formateurs")),
         BotCommand::new("recharger_faq", tr!("cmd-recharger-faq")),
         BotCommand::new("faq_historique", tr!("cmd-faq-historique")),
+        BotCommand::new("resume_hebdo", tr!("cmd-resume-hebdo")),
     ]
 }
 

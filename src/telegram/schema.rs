@@ -103,7 +103,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             dptree::filter_async(is_admin)
                 .branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content))
                 .branch(case![AdminCommand::FaqHistorique(id)].endpoint(admin::history))
-                .branch(case![AdminCommand::Formateurs].endpoint(team::list)),
+                .branch(case![AdminCommand::Formateurs].endpoint(team::list))
+                .branch(case![AdminCommand::ResumeHebdo].endpoint(staff::toggle_weekly_summary)),
         )
         .endpoint(fallback::admins_only);
 

@@ -25,3 +25,4 @@ mod support_fs;
 mod trainers;
 mod ux;
 mod variants;
+mod weekly;

@@ -32,7 +32,7 @@ pub async fn stats(tg: Telegram, db: Db, content: LiveContent, clock: AppClock, 
 }
 
 /// The report as trainers read it: figures, then the lists (topics, unanswered groups, chapters).
-fn stats_text(report: &Report, index: &FaqIndex) -> Html {
+pub(crate) fn stats_text(report: &Report, index: &FaqIndex) -> Html {
     let (a, q) = (&report.audience, &report.questions);
     let votes = q.helpful + q.not_helpful;
     let figures = tr_html!(
@@ -164,4 +164,11 @@ fn question_list(questions: &[QuestionRecord]) -> Html {
         let forwarded = if q.forwarded_at.is_some() { "📨 " } else { "" };
         Html::trusted(format!("• {forwarded}<i>{}</i>", escape(&q.text)))
     }))
+}
+
+/// `/resume_hebdo` (admins): the Monday summary on or off.
+pub async fn toggle_weekly_summary(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else { return Ok(()) };
+    let text = if db.toggle_weekly_summary(user.id).await? { tr_html!("weekly-on") } else { tr_html!("weekly-off") };
+    tg.send(msg.chat.id, text, None).await.checked()
 }
