@@ -317,6 +317,14 @@ impl FaqIndex {
         lexical.merged(probabilities.as_deref(), t.intent_weight)
     }
 
+    /// Entry ids ranked for `words` as [`FaqIndex::ask`] ranks them (lexical and intent views merged), best
+    /// first, at most `limit`: the admins' search, with no decision applied.
+    #[must_use]
+    pub fn search(&self, words: &str, limit: usize) -> Vec<String> {
+        let Some(scores) = self.scores(words, None) else { return Vec::new() };
+        scores.ranked.iter().take(limit).map(|scored| self.entry_at(scored.entry).id.clone()).collect()
+    }
+
     /// The lexical ranking only (no thresholds, no intent model); `None` for smalltalk and empty
     /// messages.
     pub(crate) fn lexical_scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
