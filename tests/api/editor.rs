@@ -140,7 +140,7 @@ async fn edits_variants_and_deletion_are_revisions_in_faq_historique() {
     let found = app.user(admin).sends("licornes peluche").await;
     assert_eq!(labels(&found)[0], fr(QUESTION), "{:?}", labels(&found));
     let view = press(&app, admin, QUESTION).await;
-    assert!(view.text.contains("Identifiant : licornes") && view.text.contains("4 variantes"), "{}", view.text);
+    assert!(view.text.contains(&fr("Identifiant : licornes")) && view.text.contains("4 variantes"), "{}", view.text);
 
     press(&app, admin, "✏️ Réponse").await;
     let saved = app.user(admin).sends("Nouvelle réponse : les licornes se vendent toute l'année.").await;
@@ -168,7 +168,7 @@ async fn edits_variants_and_deletion_are_revisions_in_faq_historique() {
     assert!(renamed.text.contains("Les licornes en peluche se vendent-elles"), "{}", renamed.text);
 
     let ask = press(&app, admin, "🗑 Supprimer").await;
-    assert!(ask.text.contains("Supprimer « licornes »"), "{}", ask.text);
+    assert!(ask.text.contains(&fr("Supprimer « licornes »")), "{}", ask.text);
     let deleted = press(&app, admin, "Oui, supprimer").await;
     assert!(deleted.text.contains("est supprimée"), "{}", deleted.text);
     assert!(!app.user(1402).sends(QUESTION).await.text.contains("toute l'année"));
