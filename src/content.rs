@@ -223,6 +223,16 @@ impl LiveContent {
         }
     }
 
+    /// One entry as stored (the text admins wrote, before the typography merchants read).
+    ///
+    /// # Errors
+    /// `NotFound`, or a database error.
+    pub async fn stored_entry(&self, id: &str) -> Result<FaqEntry, ContentUpdateError> {
+        let stored = self.db()?.stored_content().await?;
+        let entry = stored.entries.iter().find(|e| e.id == id).ok_or(ContentUpdateError::NotFound)?;
+        Ok(files::parse_block(&entry.body).context("a stored entry does not parse")?)
+    }
+
     /// Writes one entry (new, or replacing the one with its id), after validating the whole content with it;
     /// it is in force in this process on return, in the others within [`POLL_INTERVAL`].
     ///

@@ -20,6 +20,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("announcements.ftl", include_str!("../locales/fr/announcements.ftl")),
     ("reminders.ftl", include_str!("../locales/fr/reminders.ftl")),
     ("team.ftl", include_str!("../locales/fr/team.ftl")),
+    ("editor.ftl", include_str!("../locales/fr/editor.ftl")),
 ];
 
 /// The loaded French bundle.

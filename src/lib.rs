@@ -21,6 +21,8 @@ pub mod course;
 pub mod curriculum;
 /// The delivery worker that drains the outbox (announcements, notes to trainers), paced and retried.
 pub mod delivery;
+/// The admins' FAQ editor in chat: drafts and the checks of each step.
+pub mod editor;
 /// The FAQ: content loading and validation, normalisation, index, matcher, evaluation.
 pub mod faq;
 /// Dates and times the French way (« mardi 1er décembre à 10 h »).

@@ -111,13 +111,24 @@ impl Application {
         let dialogues = dialogue::storage(db.clone(), clock.clone());
         let staff_dialogues = dialogue::staff_storage(db.clone(), clock.clone());
         let replies = dialogue::reply_storage(db.clone(), clock.clone());
+        let faq_dialogues = dialogue::faq_storage(db.clone(), clock.clone());
         let config: BotSettings = Arc::new(settings.common.clone());
         let stop = CancellationToken::new();
         content.spawn_watcher(crate::content::POLL_INTERVAL, stop.clone());
         let web_state =
             WebState { db: db.clone(), content: content.clone(), clock: clock.clone(), stopping: stop.clone() };
         let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![tg, db.clone(), clock, config, content, dialogues, staff_dialogues, replies])
+            .dependencies(dptree::deps![
+                tg,
+                db.clone(),
+                clock,
+                config,
+                content,
+                dialogues,
+                staff_dialogues,
+                replies,
+                faq_dialogues
+            ])
             .default_handler(|update| async move {
                 tracing::debug!(update_id = update.id.0, "update ignored");
             })

@@ -138,7 +138,28 @@ impl ContentError {
     #[must_use]
     pub fn french(&self) -> String {
         use crate::tr;
-        let problem = match &self.problem {
+        let problem = self.problem.french();
+        let file = self.file.display().to_string();
+        match &self.item {
+            None => tr!("content-problem", file = file, problem = problem),
+            Some(item) => {
+                let item = match item {
+                    Item::Entry(id) => tr!("content-item-entry", id = id),
+                    Item::Module(id) => tr!("content-item-module", id = id),
+                    Item::Chapter(id) => tr!("content-item-chapter", id = id),
+                };
+                tr!("content-problem-item", file = file, item = item, problem = problem)
+            }
+        }
+    }
+}
+
+impl Problem {
+    /// The problem alone in French, without file or item (the chat editor's steps).
+    #[must_use]
+    pub fn french(&self) -> String {
+        use crate::tr;
+        match self {
             Problem::CannotRead { .. } => tr!("content-cannot-read"),
             Problem::Toml { at: Some((line, column)), .. } => tr!("content-toml-at", line = *line, column = *column),
             Problem::Toml { at: None, .. } => tr!("content-toml"),
@@ -171,18 +192,6 @@ impl ContentError {
             Problem::NoReviewDate => tr!("content-no-review-date"),
             Problem::ReviewInFuture { date } => tr!("content-review-in-future", date = date),
             Problem::ReviewStale { date, months } => tr!("content-review-stale", date = date, months = *months),
-        };
-        let file = self.file.display().to_string();
-        match &self.item {
-            None => tr!("content-problem", file = file, problem = problem),
-            Some(item) => {
-                let item = match item {
-                    Item::Entry(id) => tr!("content-item-entry", id = id),
-                    Item::Module(id) => tr!("content-item-module", id = id),
-                    Item::Chapter(id) => tr!("content-item-chapter", id = id),
-                };
-                tr!("content-problem-item", file = file, item = item, problem = problem)
-            }
         }
     }
 }

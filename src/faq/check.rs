@@ -111,6 +111,13 @@ fn link_is_valid(link: &str) -> bool {
     }
 }
 
+/// The problems `faq check` finds in one entry on its own (length, variants, links, modules against
+/// `curriculum`), without file or item: what the chat editor checks at each step.
+#[must_use]
+pub fn entry_problems(entry: &FaqEntry, curriculum: Option<&Curriculum>) -> Vec<Problem> {
+    check_entry(Path::new(""), &entry.chapter, entry, curriculum).into_iter().map(|e| e.problem).collect()
+}
+
 fn check_entry(file: &Path, chapter: &str, entry: &FaqEntry, curriculum: Option<&Curriculum>) -> Vec<ContentError> {
     let item = Some(Item::Entry(entry.id.clone()));
     let err = |problem: Problem| ContentError::new(file, item.clone(), problem);

@@ -380,7 +380,8 @@ impl FaqIndex {
 
     /// The ids of the entries nearest to `text`, best first, at most `limit` (at most the ranking's own
     /// [`RANK_LIMIT`]): the ranking [`FaqIndex::ask`] decides on, without its thresholds. Trainers pick among them
-    /// when they add a question as a variant; empty for smalltalk and messages without words.
+    /// when they add a question as a variant, and admins search the FAQ editor with it; empty for smalltalk and
+    /// messages without words.
     #[must_use]
     pub fn nearest(&self, text: &str, limit: usize) -> Vec<String> {
         let Some(scores) = self.scores(text, None) else { return Vec::new() };

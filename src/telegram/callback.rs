@@ -101,6 +101,63 @@ pub enum CallbackData {
         question_id: i64,
         faq_id: String,
     },
+    /// The FAQ editor (`/faq`, admins only).
+    Faq(FaqAction),
+}
+
+/// Buttons of the FAQ editor (the schema checks the presser is an admin first); the draft, when there is one,
+/// is in the dialogue state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaqAction {
+    /// The editor's menu: chapters, new entry, search.
+    Menu,
+    /// Start creating an entry.
+    New,
+    /// Start creating an entry from question `question_id` of `/questions`.
+    FromQuestion {
+        question_id: i64,
+    },
+    /// Keep the question proposed (from `/questions`) as the new entry's question.
+    KeepQuestion,
+    /// Leave the editor's current step.
+    Cancel,
+    /// The variants are complete.
+    VariantsDone,
+    /// The previewed answer is the one.
+    AnswerOk,
+    /// The draft's chapter.
+    Chapter(String),
+    /// Add or remove a module of the draft.
+    Module(String),
+    /// The modules are chosen.
+    ModulesDone,
+    /// Save the draft.
+    Save,
+    /// The entries of a chapter, page `page` (0-based).
+    List {
+        chapter: String,
+        page: u8,
+    },
+    /// Ask for search words.
+    Search,
+    /// Show entry `id` with its actions.
+    View(String),
+    EditQuestion(String),
+    EditAnswer(String),
+    /// Change the chapter and modules of entry `id`.
+    EditChapter(String),
+    AddVariant(String),
+    /// The variants of entry `id`, each with a remove button.
+    Variants(String),
+    /// Remove variant number `n` (0-based) of entry `id`.
+    RemoveVariant {
+        id: String,
+        n: u8,
+    },
+    /// Ask to confirm deleting entry `id`.
+    Delete(String),
+    /// Delete entry `id` (confirmed).
+    ConfirmDelete(String),
 }
 
 /// Buttons of `/formateurs` (the schema checks the presser is an admin first).
@@ -217,6 +274,7 @@ impl CallbackData {
             ("va", Some(question), Some(faq_id)) => {
                 Self::AddVariant { question_id: parse_id(question)?, faq_id: parse_slug(faq_id)? }
             }
+            ("fq", Some(action), argument) => Self::Faq(parse_faq(action, argument, parts.next())?),
             _ => return None,
         };
         parts.next().is_none().then_some(data)
@@ -279,8 +337,62 @@ impl fmt::Display for CallbackData {
             Self::VariantOf { question_id } => write!(f, "vo:{question_id}"),
             Self::VariantSearch { question_id } => write!(f, "vs:{question_id}"),
             Self::AddVariant { question_id, faq_id } => write!(f, "va:{question_id}:{faq_id}"),
+            Self::Faq(action) => match action {
+                FaqAction::Menu => f.write_str("fq:m"),
+                FaqAction::New => f.write_str("fq:n"),
+                FaqAction::FromQuestion { question_id } => write!(f, "fq:nq:{question_id}"),
+                FaqAction::KeepQuestion => f.write_str("fq:kq"),
+                FaqAction::Cancel => f.write_str("fq:x"),
+                FaqAction::VariantsDone => f.write_str("fq:vd"),
+                FaqAction::AnswerOk => f.write_str("fq:ao"),
+                FaqAction::Chapter(chapter) => write!(f, "fq:c:{chapter}"),
+                FaqAction::Module(module) => write!(f, "fq:mo:{module}"),
+                FaqAction::ModulesDone => f.write_str("fq:md"),
+                FaqAction::Save => f.write_str("fq:ok"),
+                FaqAction::List { chapter, page } => write!(f, "fq:l:{chapter}:{page}"),
+                FaqAction::Search => f.write_str("fq:s"),
+                FaqAction::View(id) => write!(f, "fq:v:{id}"),
+                FaqAction::EditQuestion(id) => write!(f, "fq:eq:{id}"),
+                FaqAction::EditAnswer(id) => write!(f, "fq:ea:{id}"),
+                FaqAction::EditChapter(id) => write!(f, "fq:ec:{id}"),
+                FaqAction::AddVariant(id) => write!(f, "fq:av:{id}"),
+                FaqAction::Variants(id) => write!(f, "fq:vs:{id}"),
+                FaqAction::RemoveVariant { id, n } => write!(f, "fq:rv:{id}:{n}"),
+                FaqAction::Delete(id) => write!(f, "fq:d:{id}"),
+                FaqAction::ConfirmDelete(id) => write!(f, "fq:dy:{id}"),
+            },
         }
     }
+}
+
+/// The FAQ editor's buttons: `fq:<action>[:<argument>[:<second>]]`.
+fn parse_faq(action: &str, argument: Option<&str>, second: Option<&str>) -> Option<FaqAction> {
+    let page = |raw: &str| raw.parse().ok().filter(|p: &u8| *p < 100);
+    Some(match (action, argument, second) {
+        ("m", None, None) => FaqAction::Menu,
+        ("n", None, None) => FaqAction::New,
+        ("nq", Some(question), None) => FaqAction::FromQuestion { question_id: parse_id(question)? },
+        ("kq", None, None) => FaqAction::KeepQuestion,
+        ("x", None, None) => FaqAction::Cancel,
+        ("vd", None, None) => FaqAction::VariantsDone,
+        ("ao", None, None) => FaqAction::AnswerOk,
+        ("c", Some(chapter), None) => FaqAction::Chapter(parse_slug(chapter)?),
+        ("mo", Some(module), None) => FaqAction::Module(parse_slug(module)?),
+        ("md", None, None) => FaqAction::ModulesDone,
+        ("ok", None, None) => FaqAction::Save,
+        ("l", Some(chapter), Some(n)) => FaqAction::List { chapter: parse_slug(chapter)?, page: page(n)? },
+        ("s", None, None) => FaqAction::Search,
+        ("v", Some(id), None) => FaqAction::View(parse_slug(id)?),
+        ("eq", Some(id), None) => FaqAction::EditQuestion(parse_slug(id)?),
+        ("ea", Some(id), None) => FaqAction::EditAnswer(parse_slug(id)?),
+        ("ec", Some(id), None) => FaqAction::EditChapter(parse_slug(id)?),
+        ("av", Some(id), None) => FaqAction::AddVariant(parse_slug(id)?),
+        ("vs", Some(id), None) => FaqAction::Variants(parse_slug(id)?),
+        ("rv", Some(id), Some(n)) => FaqAction::RemoveVariant { id: parse_slug(id)?, n: page(n)? },
+        ("d", Some(id), None) => FaqAction::Delete(parse_slug(id)?),
+        ("dy", Some(id), None) => FaqAction::ConfirmDelete(parse_slug(id)?),
+        _ => return None,
+    })
 }
 
 fn parse_id(raw: &str) -> Option<i64> {
@@ -336,6 +448,12 @@ mod tests {
             CallbackData::VariantOf { question_id: i64::MAX },
             CallbackData::VariantSearch { question_id: i64::MAX },
             CallbackData::AddVariant { question_id: i64::MAX, faq_id: "c".repeat(40) },
+            CallbackData::Faq(FaqAction::FromQuestion { question_id: i64::MAX }),
+            CallbackData::Faq(FaqAction::List { chapter: "c".repeat(40), page: 99 }),
+            CallbackData::Faq(FaqAction::RemoveVariant { id: "d".repeat(40), n: 99 }),
+            CallbackData::Faq(FaqAction::ConfirmDelete("e".repeat(40))),
+            CallbackData::Faq(FaqAction::Module("f".repeat(40))),
+            CallbackData::Faq(FaqAction::Save),
         ]
     }
 
@@ -375,6 +493,10 @@ mod tests {
             "vs:x",
             "va:1",
             "va:1:A",
+            "fq:rv:x:100",
+            "fq:v:A",
+            "fq:m:1",
+            "fq:nq:0",
             "x",
             &"m".repeat(65),
         ] {

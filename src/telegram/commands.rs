@@ -54,6 +54,8 @@ pub enum AdminCommand {
     FaqHistorique(String),
     Formateurs,
     ResumeHebdo,
+    Faq,
+    FaqNouvelle,
 }
 
 /// The commands shown to merchants (`/menu` and `/help` work but are not advertised).
@@ -93,6 +95,8 @@ pub fn admin_list() -> Vec<BotCommand> {
         BotCommand::new("formateurs", tr!("cmd-formateurs")),
         BotCommand::new("recharger_faq", tr!("cmd-recharger-faq")),
         BotCommand::new("faq_historique", tr!("cmd-faq-historique")),
+        BotCommand::new("faq", tr!("cmd-faq")),
+        BotCommand::new("faq_nouvelle", tr!("cmd-faq-nouvelle")),
         BotCommand::new("resume_hebdo", tr!("cmd-resume-hebdo")),
     ]
 }
@@ -160,7 +164,10 @@ mod tests {
 
     #[test]
     fn staff_see_their_own_commands_first() {
-        assert_eq!(names(&list_for(Role::Admin))[..4], ["formateurs", "recharger_faq", "faq_historique", "stats"]);
+        assert_eq!(
+            names(&list_for(Role::Admin))[..7],
+            ["formateurs", "recharger_faq", "faq_historique", "faq", "faq_nouvelle", "resume_hebdo", "stats"]
+        );
         assert_eq!(names(&list_for(Role::Trainer))[..2], ["stats", "questions"]);
         assert_eq!(names(&list_for(Role::Merchant))[0], "start");
     }

@@ -9,6 +9,7 @@ use teloxide::dispatching::dialogue::{Dialogue, ErasedStorage, Storage as _};
 
 use crate::{
     clock::AppClock,
+    editor::Draft,
     storage::{Db, announcements::Audience, dialogues::DbDialogueStorage},
 };
 
@@ -79,4 +80,41 @@ pub type ReplyDialogue = Dialogue<ReplyState, ErasedStorage<ReplyState>>;
 #[must_use]
 pub fn reply_storage(db: Db, clock: AppClock) -> ReplyStorage {
     DbDialogueStorage::<ReplyState>::new(db, clock, "reply").erase()
+}
+
+/// Where an admin is in the FAQ editor (`/faq`, `/faq_nouvelle`), kept in `dialogues` under kind `faq`. A new
+/// entry goes question → variants → answer → chapter → modules → confirmation; the other states wait for one text
+/// that changes one field of entry `id`, or for search words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FaqState {
+    #[default]
+    Idle,
+    /// Waiting for the question of a new entry.
+    Question { draft: Draft },
+    /// Collecting variants, one per message, until *Terminé*.
+    Variants { draft: Draft },
+    /// Waiting for the answer (again, to replace the one previewed), or *Valider la réponse*.
+    Answer { draft: Draft },
+    /// Waiting for a chapter button.
+    Chapter { draft: Draft },
+    /// Waiting for module buttons, then *Terminé*.
+    Modules { draft: Draft },
+    /// The whole entry shown; waiting for *Enregistrer*.
+    Confirm { draft: Draft },
+    /// Waiting for the new question of entry `id`.
+    EditQuestion { id: String },
+    /// Waiting for the new answer of entry `id`.
+    EditAnswer { id: String },
+    /// Waiting for one more variant of entry `id`.
+    AddVariant { id: String },
+    /// Waiting for search words.
+    Search,
+}
+
+pub type FaqStorage = Arc<ErasedStorage<FaqState>>;
+pub type FaqDialogue = Dialogue<FaqState, ErasedStorage<FaqState>>;
+
+#[must_use]
+pub fn faq_storage(db: Db, clock: AppClock) -> FaqStorage {
+    DbDialogueStorage::<FaqState>::new(db, clock, "faq").erase()
 }

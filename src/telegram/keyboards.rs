@@ -10,10 +10,14 @@ use crate::{
     config::RoleSettings,
     course,
     curriculum::content::{Curriculum, Module, ModuleFormat},
-    faq::{index::FaqIndex, matcher::Candidate},
+    faq::{
+        content::{FAQ_CHAPTERS, FaqEntry},
+        index::FaqIndex,
+        matcher::Candidate,
+    },
     roles::{self, Role, StaffMember},
     storage::deliveries::LinkButton,
-    telegram::callback::{AnnounceAction, CallbackData, MenuItem, ReminderChoice, StaffAction},
+    telegram::callback::{AnnounceAction, CallbackData, FaqAction, MenuItem, ReminderChoice, StaffAction},
     text::Html,
     tr, tr_html,
 };
@@ -188,13 +192,7 @@ pub fn answer_card(index: &FaqIndex, question_id: Option<i64>, faq_id: &str, vot
         Some(true) => tr_html!("answer-thanks-helpful"),
         Some(false) => tr_html!("answer-thanks-not-helpful"),
     };
-    let card = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim());
-    let source = entry.sources.first().map(|source| {
-        let site = url::Url::parse(source).ok().and_then(|u| u.host_str().map(str::to_owned));
-        let site = site.as_deref().unwrap_or(source).trim_start_matches("www.").to_owned();
-        tr_html!("answer-source", url = source.as_str(), site = site)
-    });
-    let text = Html::paragraphs([Some(card), source, Some(footer)].into_iter().flatten());
+    let text = Html::paragraphs([card_text(entry), footer]);
     let mut rows = Vec::new();
     match (question_id, vote) {
         (None, _) => {}
@@ -213,11 +211,39 @@ pub fn answer_card(index: &FaqIndex, question_id: Option<i64>, faq_id: &str, vot
         }
         (Some(_), Some(true)) => {}
     }
-    let curriculum = &index.content().curriculum;
-    for module in entry.modules.iter().filter_map(|id| curriculum.module(id)) {
-        rows.push(row(module_label(module), &CallbackData::OpenModule { module_id: module.id.clone() }));
-    }
+    rows.extend(module_rows(&index.content().curriculum, entry));
     (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// An answer's text as merchants read it: the question in bold, the answer, and a link to its first source.
+fn card_text(entry: &FaqEntry) -> Html {
+    let card = tr_html!("answer-card", question = entry.question, answer = entry.answer.trim());
+    let source = entry.sources.first().map(|source| {
+        let site = url::Url::parse(source).ok().and_then(|u| u.host_str().map(str::to_owned));
+        let site = site.as_deref().unwrap_or(source).trim_start_matches("www.").to_owned();
+        tr_html!("answer-source", url = source.as_str(), site = site)
+    });
+    Html::paragraphs([Some(card), source].into_iter().flatten())
+}
+
+/// One button per related module of an answer.
+fn module_rows(curriculum: &Curriculum, entry: &FaqEntry) -> Vec<Vec<InlineKeyboardButton>> {
+    entry
+        .modules
+        .iter()
+        .filter_map(|id| curriculum.module(id))
+        .map(|module| row(module_label(module), &CallbackData::OpenModule { module_id: module.id.clone() }))
+        .collect()
+}
+
+/// An entry being written, exactly as merchants will receive it (French typography included), before the
+/// 👍 / 👎 they are asked for.
+#[must_use]
+pub fn answer_preview(curriculum: &Curriculum, entry: &FaqEntry) -> Screen {
+    let mut shown = entry.clone();
+    shown.question = crate::french::typography(&entry.question);
+    shown.answer = crate::french::typography(&entry.answer);
+    (card_text(&shown), InlineKeyboardMarkup::new(module_rows(curriculum, &shown)))
 }
 
 /// "Vouliez-vous dire…": up to three questions, and a way out to a trainer (when the question was recorded).
@@ -504,4 +530,220 @@ pub fn team_confirm_remove(user: i64) -> InlineKeyboardMarkup {
 #[must_use]
 pub fn team_back() -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([row(tr!("team-back-button"), &CallbackData::Staff(StaffAction::List))])
+}
+
+// The FAQ editor (admins).
+
+/// Entries per page of a chapter in the editor.
+pub const EDITOR_PAGE_SIZE: usize = 8;
+
+fn faq(action: FaqAction) -> CallbackData {
+    CallbackData::Faq(action)
+}
+
+/// A chapter's name in the editor: the curriculum's title, or « Le programme ».
+#[must_use]
+pub fn faq_chapter_name(curriculum: &Curriculum, chapter: &str) -> String {
+    match curriculum.chapter(chapter) {
+        Some(found) => found.title.clone(),
+        None => tr!("editor-chapter-programme"),
+    }
+}
+
+/// A button label: at most 60 characters of `text`.
+fn short_label(text: &str) -> String {
+    let mut label: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        label.push('…');
+    }
+    label
+}
+
+/// `/faq`: one button per chapter (with its count), *Nouvelle entrée* and *Rechercher*.
+#[must_use]
+pub fn editor_menu(index: &FaqIndex) -> Screen {
+    let content = index.content();
+    let mut rows: Vec<_> = FAQ_CHAPTERS
+        .iter()
+        .map(|chapter| {
+            let count = content.entries.iter().filter(|e| e.chapter == *chapter).count();
+            let name = faq_chapter_name(&content.curriculum, chapter);
+            let data = faq(FaqAction::List { chapter: (*chapter).to_owned(), page: 0 });
+            row(tr!("editor-chapter-button", chapter = name, count = count), &data)
+        })
+        .collect();
+    rows.push(vec![
+        button(tr!("editor-new-button"), &faq(FaqAction::New)),
+        button(tr!("editor-search-button"), &faq(FaqAction::Search)),
+    ]);
+    (tr_html!("editor-menu", count = content.entries.len()), InlineKeyboardMarkup::new(rows))
+}
+
+/// The entries of one chapter, a page of buttons at a time.
+#[must_use]
+pub fn editor_chapter(index: &FaqIndex, chapter: &str, page: usize) -> Screen {
+    let content = index.content();
+    let entries: Vec<&FaqEntry> = content.entries.iter().filter(|e| e.chapter == chapter).collect();
+    let pages = entries.len().div_ceil(EDITOR_PAGE_SIZE).max(1);
+    let page = page.min(pages - 1);
+    let mut rows: Vec<_> = entries
+        .iter()
+        .skip(page * EDITOR_PAGE_SIZE)
+        .take(EDITOR_PAGE_SIZE)
+        .map(|entry| row(short_label(&entry.question), &faq(FaqAction::View(entry.id.clone()))))
+        .collect();
+    let to_page =
+        |page: usize| faq(FaqAction::List { chapter: chapter.to_owned(), page: u8::try_from(page).unwrap_or(99) });
+    let mut navigation = Vec::new();
+    if page > 0 {
+        navigation.push(button(tr!("inbox-previous"), &to_page(page - 1)));
+    }
+    if page + 1 < pages {
+        navigation.push(button(tr!("inbox-next"), &to_page(page + 1)));
+    }
+    if !navigation.is_empty() {
+        rows.push(navigation);
+    }
+    rows.push(row(tr!("editor-menu-button"), &faq(FaqAction::Menu)));
+    let name = faq_chapter_name(&content.curriculum, chapter);
+    let text = tr_html!("editor-chapter", chapter = name, count = entries.len(), page = page + 1, pages = pages);
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// Entries found by a search, best first.
+#[must_use]
+pub fn editor_found(index: &FaqIndex, words: &str, ids: &[String]) -> Screen {
+    let mut rows: Vec<_> = ids
+        .iter()
+        .filter_map(|id| index.entry(id))
+        .map(|entry| row(short_label(&entry.question), &faq(FaqAction::View(entry.id.clone()))))
+        .collect();
+    let text = if rows.is_empty() {
+        tr_html!("editor-search-none", words = words)
+    } else {
+        tr_html!("editor-search-found", words = words)
+    };
+    rows.push(vec![
+        button(tr!("editor-search-button"), &faq(FaqAction::Search)),
+        button(tr!("editor-menu-button"), &faq(FaqAction::Menu)),
+    ]);
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// An entry in the editor: every field, and a button per change.
+#[must_use]
+pub fn editor_entry(curriculum: &Curriculum, entry: &FaqEntry) -> Screen {
+    let variants = Html::lines(entry.variants.iter().map(|v| Html::trusted(format!("• {}", Html::escape(v).as_str()))));
+    let modules: Vec<String> =
+        entry.modules.iter().map(|id| curriculum.module(id).map_or_else(|| id.clone(), module_label)).collect();
+    let modules = if modules.is_empty() { tr!("editor-no-modules") } else { modules.join(", ") };
+    let text = Html::paragraphs([
+        tr_html!(
+            "editor-entry",
+            id = entry.id.as_str(),
+            question = entry.question.as_str(),
+            chapter = faq_chapter_name(curriculum, &entry.chapter),
+            modules = modules
+        ),
+        tr_html!("editor-entry-variants", count = entry.variants.len()),
+        variants,
+        tr_html!("editor-entry-answer", answer = entry.answer.trim()),
+    ]);
+    let id = || entry.id.clone();
+    let rows = vec![
+        vec![
+            button(tr!("editor-edit-question"), &faq(FaqAction::EditQuestion(id()))),
+            button(tr!("editor-edit-answer"), &faq(FaqAction::EditAnswer(id()))),
+        ],
+        row(tr!("editor-edit-chapter"), &faq(FaqAction::EditChapter(id()))),
+        vec![
+            button(tr!("editor-add-variant"), &faq(FaqAction::AddVariant(id()))),
+            button(tr!("editor-remove-variant"), &faq(FaqAction::Variants(id()))),
+        ],
+        row(tr!("editor-delete"), &faq(FaqAction::Delete(id()))),
+        vec![
+            button(tr!("editor-back-chapter"), &faq(FaqAction::List { chapter: entry.chapter.clone(), page: 0 })),
+            button(tr!("editor-menu-button"), &faq(FaqAction::Menu)),
+        ],
+    ];
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
+/// One button per variant of `entry`, to remove it.
+#[must_use]
+pub fn editor_variants(entry: &FaqEntry) -> Screen {
+    let mut rows: Vec<_> = entry
+        .variants
+        .iter()
+        .enumerate()
+        .take(99)
+        .map(|(n, variant)| {
+            let n = u8::try_from(n).unwrap_or(99);
+            row(format!("🗑 {}", short_label(variant)), &faq(FaqAction::RemoveVariant { id: entry.id.clone(), n }))
+        })
+        .collect();
+    rows.push(row(tr!("editor-back-entry"), &faq(FaqAction::View(entry.id.clone()))));
+    (tr_html!("editor-variants", id = entry.id.as_str()), InlineKeyboardMarkup::new(rows))
+}
+
+/// *Oui, supprimer* / *Annuler* before deleting an entry.
+#[must_use]
+pub fn editor_confirm_delete(id: &str) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([vec![
+        button(tr!("editor-delete-confirm"), &faq(FaqAction::ConfirmDelete(id.to_owned()))),
+        button(tr!("editor-cancel"), &faq(FaqAction::View(id.to_owned()))),
+    ]])
+}
+
+/// *Annuler*, under every step of a dialogue.
+#[must_use]
+pub fn editor_cancel() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([row(tr!("editor-cancel"), &faq(FaqAction::Cancel))])
+}
+
+/// Under a refused change of entry `id`: back to the entry, or *Annuler*.
+#[must_use]
+pub fn editor_refused(id: &str) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([
+        row(tr!("editor-back-entry"), &faq(FaqAction::View(id.to_owned()))),
+        row(tr!("editor-cancel"), &faq(FaqAction::Cancel)),
+    ])
+}
+
+/// A step's own button, then *Annuler*.
+#[must_use]
+pub fn editor_step(label: String, action: FaqAction) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([row(label, &faq(action)), row(tr!("editor-cancel"), &faq(FaqAction::Cancel))])
+}
+
+/// The chapters of the FAQ, for a draft.
+#[must_use]
+pub fn editor_chapters(curriculum: &Curriculum) -> InlineKeyboardMarkup {
+    let mut rows: Vec<_> = FAQ_CHAPTERS
+        .iter()
+        .map(|chapter| row(faq_chapter_name(curriculum, chapter), &faq(FaqAction::Chapter((*chapter).to_owned()))))
+        .collect();
+    rows.push(row(tr!("editor-cancel"), &faq(FaqAction::Cancel)));
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// The modules of `chapter` (✅ when chosen), *Terminé* and *Annuler*.
+#[must_use]
+pub fn editor_modules(curriculum: &Curriculum, chapter: &str, chosen: &[String]) -> InlineKeyboardMarkup {
+    let mut rows: Vec<_> = curriculum
+        .modules_of(chapter)
+        .map(|module| {
+            let mark = if chosen.contains(&module.id) { "✅ " } else { "" };
+            row(format!("{mark}{}", module_label(module)), &faq(FaqAction::Module(module.id.clone())))
+        })
+        .collect();
+    rows.push(row(tr!("editor-done"), &faq(FaqAction::ModulesDone)));
+    rows.push(row(tr!("editor-cancel"), &faq(FaqAction::Cancel)));
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Back to the editor's menu.
+#[must_use]
+pub fn editor_back() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([row(tr!("editor-menu-button"), &faq(FaqAction::Menu))])
 }

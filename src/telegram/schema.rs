@@ -4,7 +4,7 @@
 //! answers only a command addressed to it, with a link to a private chat. Every other update first refreshes its
 //! sender's row (`track_user`), then takes the first branch that accepts it: private messages (merchant commands,
 //! staff commands behind a role filter, admin commands behind theirs, the steps of a conversation in progress
-//! (composing an announcement, adding a trainer), unknown commands, text = a question,
+//! (composing an announcement, adding a trainer, a step of the FAQ editor), unknown commands, text = a question,
 //! anything else = "I only read text"), then button presses (typed [`CallbackData`]; anything unparsable = "ce
 //! menu a expiré"). Edited messages, channel posts and the other update kinds are ignored on purpose (the
 //! dispatcher's default handler logs them). The whole table runs inside [`always_answered`]: a handler that fails
@@ -25,10 +25,10 @@ use super::{
     answered::always_answered,
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    dialogue::{AnnounceState, ReplyState, StaffState},
+    dialogue::{AnnounceState, FaqState, ReplyState, StaffState},
     handlers::{
-        HandlerResult, admin, announce, course, fallback, inbox, menu, privacy, questions, reminders, sessions, staff,
-        team, variants,
+        HandlerResult, admin, announce, course, editor, fallback, inbox, menu, privacy, questions, reminders, sessions,
+        staff, team, variants,
     },
     observed::observed,
 };
@@ -104,7 +104,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                 .branch(case![AdminCommand::RechargerFaq].endpoint(admin::reload_content))
                 .branch(case![AdminCommand::FaqHistorique(id)].endpoint(admin::history))
                 .branch(case![AdminCommand::Formateurs].endpoint(team::list))
-                .branch(case![AdminCommand::ResumeHebdo].endpoint(staff::toggle_weekly_summary)),
+                .branch(case![AdminCommand::ResumeHebdo].endpoint(staff::toggle_weekly_summary))
+                .branch(
+                    dptree::entry()
+                        .enter_dialogue::<Message, ErasedStorage<FaqState>, FaqState>()
+                        .branch(case![AdminCommand::Faq].endpoint(editor::menu))
+                        .branch(case![AdminCommand::FaqNouvelle].endpoint(editor::start_new)),
+                ),
         )
         .endpoint(fallback::admins_only);
 
@@ -118,6 +124,17 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         )
         .endpoint(team::receive_person);
 
+    // An admin in the FAQ editor: what they type is the field the step waits for.
+    let editing_faq = dptree::entry()
+        .enter_dialogue::<Message, ErasedStorage<FaqState>, FaqState>()
+        .filter(|state: FaqState| state != FaqState::Idle)
+        .filter_async(is_admin)
+        .branch(
+            dptree::filter(|msg: Message| msg.text().map(str::trim) == Some("/annuler"))
+                .endpoint(editor::cancel_command),
+        )
+        .endpoint(editor::receive);
+
     let groups = Update::filter_message()
         .filter(|msg: Message| !msg.chat.is_private())
         .branch(dptree::filter(is_command_for_me).endpoint(fallback::private_only))
@@ -130,6 +147,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(admin_commands)
         .branch(composing)
         .branch(adding_trainer)
+        .branch(editing_faq)
         .branch(replying)
         .branch(
             dptree::filter(|msg: Message| msg.text().is_some_and(|text| text.starts_with('/')))
@@ -198,6 +216,15 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                         .endpoint(announce::button),
                 )
                 .endpoint(fallback::button_not_allowed),
+        )
+        .branch(
+            case![CallbackData::Faq(action)]
+                .branch(
+                    dptree::filter_async(is_admin_pressing)
+                        .enter_dialogue::<CallbackQuery, ErasedStorage<FaqState>, FaqState>()
+                        .endpoint(editor::button),
+                )
+                .endpoint(team::not_allowed),
         )
         .branch(
             case![CallbackData::Staff(action)]

@@ -8,6 +8,7 @@ mod content;
 mod crash;
 mod curriculum;
 mod delivery;
+mod editor;
 mod faq;
 mod foundation;
 mod hardening;

@@ -6,7 +6,7 @@ use accelerateur::{
     roles::Role,
     storage::Db,
     telegram::{
-        callback::{AnnounceAction, CallbackData, StaffAction},
+        callback::{AnnounceAction, CallbackData, FaqAction, StaffAction},
         commands::{AdminCommand, StaffCommand},
     },
     telegram_emulator::ChatMessage,
@@ -77,7 +77,64 @@ fn staff_buttons() -> Vec<CallbackData> {
     let mut buttons: Vec<_> = actions.into_iter().map(CallbackData::Staff).collect();
     // `/faq_historique`'s restore button.
     buttons.push(CallbackData::RestoreRevision { revision: 1 });
+    buttons.extend(faq_editor_buttons());
     buttons
+}
+
+/// Every button of the FAQ editor (admins only; same compile-time check).
+fn faq_editor_buttons() -> Vec<CallbackData> {
+    let id = || "creer-site".to_owned();
+    let actions = [
+        FaqAction::Menu,
+        FaqAction::New,
+        FaqAction::FromQuestion { question_id: 1 },
+        FaqAction::KeepQuestion,
+        FaqAction::Cancel,
+        FaqAction::VariantsDone,
+        FaqAction::AnswerOk,
+        FaqAction::Chapter("boutique".to_owned()),
+        FaqAction::Module("bien-demarrer".to_owned()),
+        FaqAction::ModulesDone,
+        FaqAction::Save,
+        FaqAction::List { chapter: "boutique".to_owned(), page: 0 },
+        FaqAction::Search,
+        FaqAction::View(id()),
+        FaqAction::EditQuestion(id()),
+        FaqAction::EditAnswer(id()),
+        FaqAction::EditChapter(id()),
+        FaqAction::AddVariant(id()),
+        FaqAction::Variants(id()),
+        FaqAction::RemoveVariant { id: id(), n: 0 },
+        FaqAction::Delete(id()),
+        FaqAction::ConfirmDelete(id()),
+    ];
+    for action in &actions {
+        match action {
+            FaqAction::Menu
+            | FaqAction::New
+            | FaqAction::FromQuestion { .. }
+            | FaqAction::KeepQuestion
+            | FaqAction::Cancel
+            | FaqAction::VariantsDone
+            | FaqAction::AnswerOk
+            | FaqAction::Chapter(_)
+            | FaqAction::Module(_)
+            | FaqAction::ModulesDone
+            | FaqAction::Save
+            | FaqAction::List { .. }
+            | FaqAction::Search
+            | FaqAction::View(_)
+            | FaqAction::EditQuestion(_)
+            | FaqAction::EditAnswer(_)
+            | FaqAction::EditChapter(_)
+            | FaqAction::AddVariant(_)
+            | FaqAction::Variants(_)
+            | FaqAction::RemoveVariant { .. }
+            | FaqAction::Delete(_)
+            | FaqAction::ConfirmDelete(_) => {}
+        }
+    }
+    actions.into_iter().map(CallbackData::Faq).collect()
 }
 
 /// The text `user` is answered with after pressing a button carrying `data` under their last bot message.
@@ -127,6 +184,7 @@ async fn every_privileged_command_and_button_is_refused_without_the_role() {
     // Nothing was done on their behalf.
     assert_eq!(app.db.role(UserId(TRAINER as u64)).await.unwrap(), Role::Trainer);
     assert_eq!(app.db.role(UserId(merchant as u64)).await.unwrap(), Role::Merchant);
+    assert_eq!(app.db.entry_revisions("creer-site", 10).await.unwrap().len(), 1, "the FAQ editor changed nothing");
     assert_no_rejected_calls(&app);
 }
 

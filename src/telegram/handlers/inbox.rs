@@ -17,7 +17,7 @@ use crate::{
     },
     telegram::{
         Telegram,
-        callback::CallbackData,
+        callback::{CallbackData, FaqAction},
         dialogue::{ReplyDialogue, ReplyState},
         keyboards,
     },
@@ -43,7 +43,8 @@ pub(crate) fn stored<T>(result: Result<T, Box<dyn std::error::Error + Send + Syn
 
 /// `/questions` (and `/sans_reponse`): the first page.
 pub async fn questions(tg: Telegram, db: Db, content: LiveContent, clock: AppClock, msg: Message) -> HandlerResult {
-    let (text, keyboard) = page(&db, &content, &clock, 0).await?;
+    let admin = is_admin(&db, msg.from.as_ref().map(|user| user.id)).await;
+    let (text, keyboard) = page(&db, &content, &clock, 0, admin).await?;
     let keyboard = (!keyboard.inline_keyboard.is_empty()).then_some(keyboard);
     tg.send(msg.chat.id, text, keyboard).await.checked()
 }
@@ -57,7 +58,8 @@ pub async fn questions_page(
     query: CallbackQuery,
     page_number: u8,
 ) -> HandlerResult {
-    let (text, keyboard) = page(&db, &content, &clock, usize::from(page_number)).await?;
+    let admin = is_admin(&db, Some(query.from.id)).await;
+    let (text, keyboard) = page(&db, &content, &clock, usize::from(page_number), admin).await?;
     tg.replace(query, text, keyboard, None).await.checked()
 }
 
@@ -66,6 +68,7 @@ async fn page(
     content: &LiveContent,
     clock: &AppClock,
     page: usize,
+    admin: bool,
 ) -> anyhow::Result<(Html, InlineKeyboardMarkup)> {
     let questions = db.unanswered_questions(clock.unix() - WINDOW_SECONDS, LOADED).await?;
     let groups = tokio::task::spawn_blocking(move || inbox::group(&questions)).await?;
@@ -92,6 +95,11 @@ async fn page(
             let label = tr!("inbox-variant", number = number);
             rows.push(vec![keyboards::button(label, &CallbackData::VariantOf { question_id })]);
         }
+        // Admins turn the question into a new FAQ entry (the editor's creation dialogue, prefilled).
+        if admin && let Some(&question_id) = group.ids.first() {
+            let data = CallbackData::Faq(FaqAction::FromQuestion { question_id });
+            rows.push(vec![keyboards::button(tr!("inbox-new-entry", number = number), &data)]);
+        }
     }
     let mut navigation = Vec::new();
     if page > 0 {
@@ -105,6 +113,14 @@ async fn page(
         rows.push(navigation);
     }
     Ok((Html::paragraphs(parts), InlineKeyboardMarkup::new(rows)))
+}
+
+/// Whether `user` is an admin now (the FAQ editor's buttons are theirs only).
+async fn is_admin(db: &Db, user: Option<teloxide::types::UserId>) -> bool {
+    match user {
+        Some(user) => crate::roles::role_of(db, user).await >= crate::roles::Role::Admin,
+        None => false,
+    }
 }
 
 fn page_byte(page: usize) -> u8 {

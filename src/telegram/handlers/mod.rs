@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod announce;
 pub mod course;
+pub mod editor;
 pub mod fallback;
 pub mod inbox;
 pub mod menu;
