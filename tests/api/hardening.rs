@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 use teloxide::types::UserId;
 
-use crate::helpers::{PATIENCE, TestApp, assert_no_rejected_calls, curriculum, spawn_app};
+use crate::{
+    helpers::{PATIENCE, TestApp, assert_no_rejected_calls, curriculum, spawn_app},
+    process::{Stage, exit_within, terminate},
+};
 
 /// The beginning of the apology a failing handler sends (`technical-problem`, `technical-problem-short`).
 const APOLOGY: &str = "un problème technique";
@@ -244,16 +247,37 @@ async fn worst_case_messages_are_answered_within_a_second_and_do_not_hold_up_oth
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(1), "four answers took {elapsed:?}");
 
-    // The process is alive and its peak memory stayed small (the test binary, emulator and bot included).
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    // The bot is alive (its peak memory is measured on the real binary, alone in its process, below).
+    let after = app.user(600).sends("cmt ouvrir une boutik en ligne").await;
+    assert!(!after.text.is_empty());
+}
+
+/// The worst-case messages sent to the real binary, alone in its own process: its peak resident memory stays
+/// small. (Measured on the child process: the test binary's own peak counts every test running beside it.)
+#[tokio::test]
+async fn the_real_binary_keeps_its_peak_memory_small_under_worst_case_messages() {
+    let stage = Stage::new("memory-test").await;
+    let mut bot = stage.start(&[]);
+    let hostile = ["é".repeat(4096), vec!["x".repeat(1023); 4].join(" "), "motlong xyzw ".repeat(300)];
+    for round in 0..3 {
+        for (i, text) in hostile.iter().enumerate() {
+            stage.emulator.send_text(1500 + i as i64, text);
+        }
+        for i in 0..hostile.len() {
+            stage.emulator.wait_for_bot_messages(1500 + i as i64, round + 1, PATIENCE).await.expect("the bot replies");
+        }
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", bot.id())).expect("the bot is running");
     let peak_kb: u64 = status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/self/status");
-    assert!(peak_kb < 400 * 1024, "peak RSS {peak_kb} kB");
-    let after = app.user(600).sends("cmt ouvrir une boutik en ligne").await;
-    assert!(!after.text.is_empty());
+        .expect("VmHWM in the bot's /proc status");
+    println!("the bot's peak RSS: {peak_kb} kB");
+    // A debug build with the intent model loaded; the release figures are in the README (about 75 MB under load).
+    assert!(peak_kb < 150 * 1024, "the bot's peak RSS {peak_kb} kB");
+    terminate(&bot);
+    exit_within(&mut bot, Duration::from_secs(15)).await.expect("the bot stops");
 }
 
 /// Questions from many merchants while Telegram misbehaves in every way the Bot API can: each question gets exactly
