@@ -371,8 +371,8 @@ pub struct DeliverySettings {
 impl DeliverySettings {
     /// Telegram allows about 30 messages per second per bot.
     pub const TELEGRAM_RATE: u32 = 30;
-    /// Messages per second left unused by default: replies (teloxide's `Throttle`) and deliveries (the worker's
-    /// limiter) keep to their own windows, so at full load both together can put a 31st message into Telegram's
+    /// Messages per second left unused by default: replies and deliveries (two `telegram::pacer::Pacer`s) keep to
+    /// their own buckets, so at full load both together can put a 31st message into Telegram's
     /// one-second window; two spare messages absorb that (measured with `load_bench --real-limits`).
     pub const SAFETY_MARGIN: u32 = 2;
     /// Above [`Self::TELEGRAM_RATE`] Telegram answers 429: higher rates only make sense against the emulator

@@ -10,14 +10,11 @@
 //! ([`STOP_TIMEOUT`]): no new updates, handlers in progress finish, unsent claimed deliveries are released, then
 //! the server closes. `main`, the sandbox and the integration tests all use `build`.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, num::NonZeroU32, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use futures::future::BoxFuture;
-use teloxide::{
-    adaptors::throttle::Limits, dispatching::ShutdownToken, error_handlers::LoggingErrorHandler, prelude::*,
-    requests::RequesterExt,
-};
+use teloxide::{dispatching::ShutdownToken, error_handlers::LoggingErrorHandler, prelude::*};
 use tokio::{net::TcpListener, time::Instant};
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
@@ -30,7 +27,7 @@ use crate::{
     retention::RetentionPurge,
     roles,
     storage::Db,
-    telegram::{Telegram, Tg, dialogue, schema::schema},
+    telegram::{Telegram, dialogue, schema::schema},
     web::{self, WebState},
     weekly::WeeklySummary,
 };
@@ -82,8 +79,6 @@ impl Application {
         if delivery.reply_rate.is_some_and(|rate| rate > DeliverySettings::TELEGRAM_RATE) {
             tracing::warn!(rate = delivery.reply_rate, "ACCEL_REPLY_RATE is above Telegram's limit: expect 429s");
         }
-        let limits = Limits { messages_per_sec_overall: delivery.reply_rate(), ..Limits::default() };
-        let bot: Tg = bot.throttle(limits);
         let me = bot.get_me().await.context("cannot reach the Telegram Bot API (is TELOXIDE_TOKEN right?)")?;
         match &settings.telegram.api_url {
             Some(url) => tracing::info!(username = me.username(), api = %url, "connected to the Bot API"),
@@ -98,7 +93,8 @@ impl Application {
             tracing::warn!(error = %error, "cannot register the command lists; continuing");
         }
 
-        let tg = Telegram::new(bot.clone(), db.clone());
+        let reply_rate = NonZeroU32::new(delivery.reply_rate()).unwrap_or(NonZeroU32::MIN);
+        let tg = Telegram::new(bot.clone(), db.clone(), reply_rate);
         let worker = DeliveryWorker::new(db.clone(), tg.clone(), clock.clone(), delivery.clone());
         let weekly = WeeklySummary::new(db.clone(), clock.clone(), settings.common.timezone.clone(), content.clone());
         let reminders = ReminderScheduler::new(db.clone(), clock.clone(), &settings.common, worker.clone())

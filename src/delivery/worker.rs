@@ -16,7 +16,8 @@ use teloxide::types::ChatId;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::{pacer::Pacer, policy, progress};
+use super::{policy, progress};
+use crate::telegram::pacer::Pacer;
 use crate::{
     clock::AppClock,
     config::DeliverySettings,

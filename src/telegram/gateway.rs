@@ -1,15 +1,14 @@
 //! The one place that sends to the Bot API.
 //!
-//! [`Telegram`] wraps the adaptor stack [`Tg`] (teloxide's `Throttle`, which paces interactive replies and retries
-//! after a 429 `retry_after`) and the database, so that a user found to have blocked the bot is flagged wherever
-//! that is discovered. Every send takes [`Html`] and uses `ParseMode::Html`. Telegram errors are expected events:
+//! [`Telegram`] wraps the Bot API client [`Tg`], the pacing of direct replies ([`super::pacer`]: the bot's reply
+//! share and each chat's limits) and the database, so that a user found to have blocked the bot is flagged wherever
+//! that is discovered. A 429 is retried after its `retry_after` and slows replies down. Every send takes [`Html`] and uses `ParseMode::Html`. Telegram errors are expected events:
 //! they become a [`SendOutcome`], never a panic, and are counted by method and HTTP code for `/metrics`.
 
-use std::time::Duration;
+use std::{num::NonZeroU32, time::Duration};
 
 use teloxide::{
     ApiError, RequestError,
-    adaptors::Throttle,
     payloads::{
         AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, EditMessageTextSetters, SendDocumentSetters,
         SendMessageSetters,
@@ -22,13 +21,14 @@ use teloxide::{
     },
 };
 
+use super::pacer::{ChatPacer, Pacer};
 use crate::{
     storage::Db,
     text::{Html, MESSAGE_LIMIT},
 };
 
-/// The adaptor stack every request goes through.
-pub type Tg = Throttle<Bot>;
+/// The Bot API client every request goes through (no teloxide adaptor: pacing is [`Telegram`]'s).
+pub type Tg = Bot;
 
 /// What happened to a request, as the rest of the bot cares about it. Handlers pass it on with
 /// [`SendOutcome::checked`], so a reply Telegram refused becomes an error the user is told about; the delivery
@@ -42,7 +42,7 @@ pub enum SendOutcome {
     Unchanged,
     /// The user blocked the bot, deleted their account or the chat is gone: stop writing to them.
     Unreachable,
-    /// Telegram asks to wait (already retried once by `Throttle`).
+    /// Telegram asks to wait (an interactive request was already retried after the delay).
     RetryAfter(Duration),
     /// Telegram rejected the request itself (bad text, markup, missing message...).
     Rejected(String),
@@ -97,15 +97,18 @@ impl SendOutcome {
 pub struct Telegram {
     bot: Tg,
     db: Db,
+    /// The whole bot's direct replies (this replica's share of Telegram's budget).
+    replies: Pacer,
+    chats: ChatPacer,
 }
 
 impl Telegram {
+    /// `reply_rate`: direct messages per second for the whole bot (each chat is also kept to its own limits).
     #[must_use]
-    pub fn new(bot: Tg, db: Db) -> Self {
-        Self { bot, db }
+    pub fn new(bot: Tg, db: Db, reply_rate: NonZeroU32) -> Self {
+        Self { bot, db, replies: Pacer::new(reply_rate), chats: ChatPacer::default() }
     }
 
-    #[must_use]
     pub fn bot(&self) -> &Tg {
         &self.bot
     }
@@ -140,15 +143,14 @@ impl Telegram {
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
-        self.deliver(chat, "sendMessage", request).await
+        self.deliver(chat, "sendMessage", request, Paced::Yes).await
     }
 
-    /// Sends once, straight to the Bot API: no `Throttle` queue, no retry, so a 429, a 5xx or a timeout comes
-    /// back as it is. For the delivery worker, which paces itself and keeps its retries in the database.
+    /// Sends once, straight to the Bot API: not paced here, no retry, so a 429, a 5xx or a timeout comes back as
+    /// it is. For the delivery worker, which paces itself and keeps its retries in the database.
     pub async fn send_once(&self, chat: ChatId, text: Html, keyboard: Option<InlineKeyboardMarkup>) -> SendOutcome {
         let mut request = self
             .bot
-            .inner()
             .send_message(chat, text.into_string())
             .parse_mode(ParseMode::Html)
             .link_preview_options(no_link_preview());
@@ -179,33 +181,44 @@ impl Telegram {
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
-        self.deliver(chat, "editMessageText", request).await
+        self.deliver(chat, "editMessageText", request, Paced::No).await
     }
 
     /// Sends a file as a document, with an HTML caption.
     pub async fn send_document(&self, chat: ChatId, file_name: &str, content: Vec<u8>, caption: Html) -> SendOutcome {
         let file = InputFile::memory(content).file_name(file_name.to_owned());
         let request = self.bot.send_document(chat, file).caption(caption.into_string()).parse_mode(ParseMode::Html);
-        self.deliver(chat, "sendDocument", request).await
+        self.deliver(chat, "sendDocument", request, Paced::Yes).await
     }
 
     /// Replaces only the keyboard of a message the bot sent (its text stays as it is).
     pub async fn edit_keyboard(&self, chat: ChatId, message: MessageId, keyboard: InlineKeyboardMarkup) -> SendOutcome {
         let request = self.bot.edit_message_reply_markup(chat, message).reply_markup(keyboard);
-        self.deliver(chat, "editMessageReplyMarkup", request).await
+        self.deliver(chat, "editMessageReplyMarkup", request, Paced::No).await
     }
 
-    /// Sends a request whose result is a message: one retry if it failed transiently, then the outcome is logged
-    /// and an unreachable user flagged.
-    async fn deliver<R>(&self, chat: ChatId, method: &'static str, request: R) -> SendOutcome
+    /// Sends a request whose result is a message: each attempt waits for its turn when it is a new message (edits
+    /// are not counted by Telegram's limits), a failure worth it is retried, then the outcome is logged and an
+    /// unreachable user flagged.
+    async fn deliver<R>(&self, chat: ChatId, method: &'static str, request: R, paced: Paced) -> SendOutcome
     where
         R: Request<Err = RequestError>,
         R::Payload: Payload<Output = Message>,
     {
         let outcome = retry_transient(|| async {
+            if paced == Paced::Yes {
+                self.chats.until_ready(chat).await;
+                self.replies.until_ready().await;
+            }
             match request.send_ref().await {
                 Ok(message) => SendOutcome::Sent(message.id),
-                Err(error) => failed(method, &error),
+                Err(error) => {
+                    let outcome = failed(method, &error);
+                    if matches!(outcome, SendOutcome::RetryAfter(_)) {
+                        self.replies.slow_down();
+                    }
+                    outcome
+                }
             }
         })
         .await;
@@ -290,12 +303,19 @@ impl Telegram {
     }
 }
 
+/// Whether a request counts against Telegram's message limits (new messages do, edits do not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paced {
+    Yes,
+    No,
+}
+
 /// How many times an interactive request is tried in all before its failure is reported.
 const MAX_ATTEMPTS: u32 = 3;
 /// Pause before the first retry after a transient failure; doubled before each further one.
 const TRANSIENT_RETRY_DELAY: Duration = Duration::from_millis(500);
-/// The longest `retry_after` an interactive reply waits for (Throttle already waited once); a longer one is
-/// reported, so the handler's user gets the apology instead of silence.
+/// The longest `retry_after` an interactive reply waits for; a longer one is reported, so the handler's user gets
+/// the apology instead of silence.
 const MAX_INTERACTIVE_WAIT: Duration = Duration::from_secs(10);
 
 /// Runs `attempt` up to [`MAX_ATTEMPTS`] times while it fails for a reason worth retrying: network, timeout or

@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod keyboards;
 /// Every update counted and timed, around the routing table.
 pub mod observed;
+pub mod pacer;
 pub mod schema;
 
 pub use gateway::{SendOutcome, Telegram, Tg};

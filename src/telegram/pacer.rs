@@ -1,13 +1,23 @@
-//! [`Pacer`]: the worker's own rate limit (a `governor` token bucket), lowered after a 429 and restored once
-//! Telegram has been quiet for a while. Direct replies do not go through it: they have their own share.
+//! Keeping under Telegram's limits, before Telegram has to say so.
+//!
+//! [`Pacer`] is a rate for the whole bot (a `governor` token bucket), lowered after a 429 and restored once Telegram
+//! has been quiet for a while: the delivery worker has one at `ACCEL_SEND_RATE`, direct replies another at their
+//! share ([`crate::config::DeliverySettings::reply_rate`]), so together they stay under Telegram's 30 messages/s.
+//! [`ChatPacer`] keeps each chat under Telegram's per-chat limits (one message a second, twenty a minute), for
+//! direct replies. Both wait only as long as the budget requires (teloxide's `Throttle`, used before, checked its
+//! queue every 250 ms, which put a quarter of a second on every reply).
 
 use std::{
     num::NonZeroU32,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU32, Ordering},
+    },
     time::{Duration, Instant},
 };
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use teloxide::types::ChatId;
 
 /// How long without a 429 before the configured rate is restored.
 const RECOVERY: Duration = Duration::from_secs(60);
@@ -69,6 +79,61 @@ impl Pacer {
     }
 }
 
+/// Per-chat limits for direct replies, shared by every handler (cheap to clone).
+///
+/// Two buckets per chat: one message a second after a burst of two (an answer split in two parts, or a reply and
+/// its menu, leave together), and at most 19 in any minute (a burst of 9, then one every 6 s: 9 + 60/6 = 19 under
+/// Telegram's 20). Chats idle long enough to have refilled both buckets are forgotten every
+/// [`ChatPacer::FORGET_EVERY`] sends, so memory follows the chats active in the last minute, not every chat ever seen.
+#[derive(Clone)]
+pub struct ChatPacer {
+    per_second: Arc<DefaultKeyedRateLimiter<i64>>,
+    per_minute: Arc<DefaultKeyedRateLimiter<i64>>,
+    sends: Arc<AtomicU32>,
+}
+
+impl Default for ChatPacer {
+    fn default() -> Self {
+        let two = NonZeroU32::new(2).expect("non-zero");
+        let nine = NonZeroU32::new(9).expect("non-zero");
+        let per_second = Quota::per_second(NonZeroU32::MIN).allow_burst(two);
+        let per_minute = Quota::with_period(Duration::from_secs(6)).expect("non-zero period").allow_burst(nine);
+        Self {
+            per_second: Arc::new(RateLimiter::keyed(per_second)),
+            per_minute: Arc::new(RateLimiter::keyed(per_minute)),
+            sends: Arc::new(AtomicU32::new(0)),
+        }
+    }
+}
+
+impl ChatPacer {
+    /// How many sends between two sweeps of the chats that no longer need a bucket.
+    pub const FORGET_EVERY: u32 = 4096;
+
+    /// Waits until one more message to `chat` keeps within its limits.
+    pub async fn until_ready(&self, chat: ChatId) {
+        if self.sends.fetch_add(1, Ordering::Relaxed) % Self::FORGET_EVERY == Self::FORGET_EVERY - 1 {
+            self.forget_idle();
+        }
+        self.per_second.until_key_ready(&chat.0).await;
+        self.per_minute.until_key_ready(&chat.0).await;
+    }
+
+    /// Drops the buckets of chats that are back to full.
+    pub fn forget_idle(&self) {
+        for limiter in [&self.per_second, &self.per_minute] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
+    /// How many chats have a bucket (for tests).
+    #[must_use]
+    pub fn chats(&self) -> usize {
+        self.per_minute.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +159,32 @@ mod tests {
         // The first slot is free, the next ten come every 50 ms.
         let elapsed = start.elapsed();
         assert!(elapsed >= Duration::from_millis(480) && elapsed < Duration::from_millis(900), "{elapsed:?}");
+    }
+
+    #[tokio::test]
+    async fn a_chat_gets_a_burst_of_two_then_one_message_a_second() {
+        let pacer = ChatPacer::default();
+        let start = Instant::now();
+        for _ in 0..4 {
+            pacer.until_ready(ChatId(7)).await;
+        }
+        // Two at once, then one a second; another chat is not held up.
+        let elapsed = start.elapsed();
+        assert!(elapsed >= Duration::from_millis(1900) && elapsed < Duration::from_millis(2600), "{elapsed:?}");
+        let other = Instant::now();
+        pacer.until_ready(ChatId(8)).await;
+        assert!(other.elapsed() < Duration::from_millis(50));
+    }
+
+    #[test]
+    fn idle_chats_are_forgotten() {
+        let pacer = ChatPacer::default();
+        for chat in 0..100 {
+            assert!(pacer.per_second.check_key(&chat).is_ok() && pacer.per_minute.check_key(&chat).is_ok());
+        }
+        assert_eq!(pacer.chats(), 100);
+        // Nothing is forgotten while its bucket is not full again.
+        pacer.forget_idle();
+        assert_eq!(pacer.chats(), 100);
     }
 }

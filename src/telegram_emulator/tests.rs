@@ -634,10 +634,9 @@ async fn a_webhook_receives_updates_instead_of_get_updates() {
 }
 
 #[tokio::test]
-async fn the_bots_throttled_stack_sends_and_reads_forbidden_faults() {
-    use teloxide::adaptors::throttle::Limits;
+async fn the_bots_client_sends_and_reads_forbidden_faults() {
     let (emulator, server) = start().await;
-    let bot = Bot::new("sandbox-token").set_api_url(server.api_url()).throttle(Limits::default());
+    let bot = Bot::new("sandbox-token").set_api_url(server.api_url());
     emulator.send_text(42, "/start");
     let sent = bot.send_message(ChatId(42), "<i>ok</i>").parse_mode(TgParseMode::Html).await.unwrap();
     assert_eq!(sent.text(), Some("ok"));

@@ -15,6 +15,7 @@ mod hardening;
 mod helpers;
 mod i18n;
 mod ops;
+mod pacing;
 mod process;
 mod reminder_clock;
 mod reminders;
