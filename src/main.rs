@@ -17,8 +17,28 @@ use accelerateur::{
 /// Exit code for a configuration the operator must fix.
 const EXIT_CONFIG: u8 = 2;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    limit_malloc_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("cannot start the async runtime")
+        .block_on(start())
+}
+
+/// At most two malloc arenas. glibc gives each thread that allocates an arena of its own (up to 8 per core) and keeps
+/// what it freed there, which cost about 7 MB of peak RSS under load (`examples/load_bench.rs`, README "Load
+/// figures"); two keep contention low on the machines the bot runs on. Called before any other thread exists.
+/// (mimalloc, tried instead, doubled the peak RSS.)
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; no other thread is running yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+async fn start() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init("info");
     let env = match Environment::load() {

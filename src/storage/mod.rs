@@ -116,7 +116,10 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
+                    .busy_timeout(Duration::from_secs(5))
+                    // 512 KiB of page cache per connection instead of SQLite's 2 MiB: eight connections would
+                    // otherwise keep 16 MiB of pages resident as the file grows; the OS caches the file anyway.
+                    .pragma("cache_size", "-512");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(5))
