@@ -27,6 +27,9 @@ const RECOVERY: Duration = Duration::from_secs(60);
 pub struct Pacer {
     configured: NonZeroU32,
     state: Arc<Mutex<PacerState>>,
+    /// Waiters take their turn in order (tokio's mutex is fair): left to `governor`, every waiter wakes at the same
+    /// instant and a random one wins, so at saturation some replies waited 5 times longer than the average.
+    turns: Arc<tokio::sync::Mutex<()>>,
 }
 
 struct PacerState {
@@ -44,11 +47,12 @@ impl Pacer {
     #[must_use]
     pub fn new(rate: NonZeroU32) -> Self {
         let state = PacerState { rate, limiter: limiter(rate), last_slowdown: None };
-        Self { configured: rate, state: Arc::new(Mutex::new(state)) }
+        Self { configured: rate, state: Arc::new(Mutex::new(state)), turns: Arc::new(tokio::sync::Mutex::new(())) }
     }
 
-    /// Waits for the next send slot.
+    /// Waits for the next send slot, first come, first served.
     pub async fn until_ready(&self) {
+        let _turn = self.turns.lock().await;
         let limiter = {
             let mut state = self.state.lock().expect("pacer lock");
             if state.rate < self.configured && state.last_slowdown.is_some_and(|at| at.elapsed() >= RECOVERY) {
