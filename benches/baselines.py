@@ -55,6 +55,29 @@ Our matcher (optional)
     answer, after a warm-up question), so it includes the pipe round trip; if the binary does not
     answer line by line, it is estimated from two whole runs instead (marked "batch").
 
+Leave-one-round-out cross-validation (--cross-validate-rounds)
+    The protocol of `accelerateur faq calibrate --cross-validate` (src/faq/calibrate.rs,
+    `cross_validate`), with no evaluation set read. Fold groups as ours (`samples` there and
+    `calibration_of` in src/faq/content.rs): questions-round<j>.tsv (path order) is group j; off-topic
+    line i of hors-sujet.txt (blank and `#` lines skipped) is dealt to group i % rounds; a round's `-`
+    lines stay in its group. For each round k:
+        - thresholds calibrated as above, on every left-out variant, the labelled messages of the
+          other rounds and the off-topic samples outside group k; budgets as our shipped
+          calibration: wrong answers <= 2 % of the labelled in-scope messages and <= 3 % of the
+          left-out variants (two separate constraints), off-topic answered <= 3 %, answered or
+          suggested <= 20 %; same objective as above;
+        - judged: round k's labelled in-scope messages and the off-topic samples of group k, each
+          sample once over the four folds.
+    The index stays whole (questions and variants; the labelled messages are never in it), as our
+    lexical index does. Ours also deals variants to the groups (variant v of entry e to group
+    (e + v) % rounds), but only to keep them out of its intent model's training; its threshold
+    calibration keeps every left-out variant, and so does this one.
+    Printed: top-1 and top-3 (ranking, before thresholds), direct, resolved, wrong (of all the
+    labelled in-scope messages), off-topic answered and answered or suggested (hors-sujet.txt plus
+    the rounds' `-` lines), the thresholds chosen without each round, then direct / resolved /
+    wrong per held-out round. --ours does not apply (see `accelerateur faq calibrate
+    --cross-validate` for our row).
+
 Install (Python >= 3.11, packages from PyPI only):
     pip install -r benches/requirements.txt
 
@@ -63,6 +86,7 @@ Run (from the repository root; about 1 minute on 2 busy cores, two thirds of it 
     python3 benches/baselines.py                       # baselines only
     python3 benches/baselines.py --json > baselines.json
     python3 benches/baselines.py --methods rapidfuzz,bm25,tfidf   # skip e5
+    nice -n 19 python3 benches/baselines.py --cross-validate-rounds   # about 2.5 minutes, e5 1.5 of them
 
 The Markdown table goes to stdout (or JSON with --json); progress and the calibration figures
 behind each threshold go to stderr.
@@ -90,6 +114,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import tomllib  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -97,10 +122,26 @@ REPO = Path(__file__).resolve().parent.parent
 CHAPTERS = ["programme", "preparer", "boutique", "marketplace", "marque", "trafic", "logistique", "ventes"]
 ALL_METHODS = ["rapidfuzz", "bm25", "tfidf", "e5"]
 
-WRONG_BUDGET = 0.03  # wrong answers, share of in-scope calibration samples
-OFF_TOPIC_ANSWER_BUDGET = 0.05  # off-topic messages answered
-OFF_TOPIC_SHOWN_BUDGET = 0.20  # off-topic messages answered or given suggestions
 TOP_K = 3
+
+
+class Budgets(NamedTuple):
+    """Constraints of the threshold calibration, as shares of the calibration samples."""
+
+    wrong: float  # wrong answers, share of the in-scope samples (of the labelled ones if variant_wrong is set)
+    off_topic_answered: float  # off-topic messages answered
+    off_topic_shown: float  # off-topic messages answered or given suggestions
+    variant_wrong: float | None = None  # if set: wrong answers, share of the left-out variants, on their own
+
+    def as_json(self):
+        return {k: v for k, v in self._asdict().items() if v is not None}
+
+
+# Default mode: wrong answers <= 3 % of all in-scope samples, off-topic answered <= 5 %.
+DEFAULT_BUDGETS = Budgets(wrong=0.03, off_topic_answered=0.05, off_topic_shown=0.20)
+# --cross-validate-rounds: the budgets of our shipped calibration (src/faq/calibrate.rs: WRONG_BUDGET,
+# LOO_WRONG_BUDGET, OFF_TOPIC_ANSWER_BUDGET, OFF_TOPIC_SHOWN_BUDGET).
+CV_BUDGETS = Budgets(wrong=0.02, off_topic_answered=0.03, off_topic_shown=0.20, variant_wrong=0.03)
 
 
 def log(*a):
@@ -119,6 +160,7 @@ class Faq:
         self.docs: list[str] = []
         self.doc_entry: list[int] = []
         self.variant_docs: list[int] = []  # indices of documents that are variants (calibration)
+        self.variant_pos: list[int] = []  # each variant's position among its entry's variants
         self.starts: list[int] = []
         seen = set()
         for chapter in CHAPTERS:
@@ -139,8 +181,9 @@ class Faq:
                 self.starts.append(len(self.docs))
                 self.docs.append(entry["question"])
                 self.doc_entry.append(e)
-                for v in entry.get("variants", []):
+                for pos, v in enumerate(entry.get("variants", [])):
                     self.variant_docs.append(len(self.docs))
+                    self.variant_pos.append(pos)
                     self.docs.append(v)
                     self.doc_entry.append(e)
         if not self.ids:
@@ -357,12 +400,54 @@ METHODS = {"rapidfuzz": RapidFuzz, "bm25": Bm25, "tfidf": Tfidf, "e5": E5}
 # Calibration
 
 
-def choose_thresholds(cal_in, cal_out):
-    """cal_in: list of (s1, right: bool, expected_in_top3: bool); cal_out: list of s1."""
-    s_in = np.array([s for s, _, _ in cal_in], dtype=np.float64)
-    right = np.array([r for _, r, _ in cal_in], dtype=bool)
-    in3 = np.array([t for _, _, t in cal_in], dtype=bool)
-    s_out = np.array(cal_out, dtype=np.float64)
+class Sample(NamedTuple):
+    """One calibration message as a method ranks it against the index (which never changes, so
+    each message is scored once, whatever the fold)."""
+
+    s1: float  # score of the best entry
+    right: bool  # the best entry is the expected one (False off topic)
+    in3: bool  # the expected entry is among the first three (False off topic)
+    kind: str  # "variant" (asked with itself left out), "labelled" (in scope) or "off-topic"
+    group: int  # fold group: a writing round; variants and off-topic lines are dealt to the groups
+
+
+def calibration_samples(m, faq, off_topic, rounds, rng):
+    """Every calibration sample, scored by the fitted method m. rounds: the labelled messages, one
+    list per writing round, in file order. Fold groups as in src/faq/calibrate.rs (`samples`) and
+    src/faq/content.rs (`calibration_of`): round j is group j; the variant at position v of entry e
+    (entries in file order) is dealt to group (e + v) % groups; off-topic line i (comments and
+    blank lines skipped) to group i % groups; a round's `-` lines stay in the round's group."""
+    groups = max(len(rounds), 1)
+    out = []
+    held = faq.variant_docs
+    for d, pos, doc_scores in zip(held, faq.variant_pos, m.loo(held)):
+        s1, top = faq.rank(doc_scores)
+        e = faq.doc_entry[d]
+        out.append(Sample(s1, top[0] == e, e in top, "variant", (e + pos) % groups))
+    if isinstance(m, Tfidf):
+        m.check_loo(held, rng)
+    for i, q in enumerate(off_topic):
+        out.append(Sample(faq.rank(m.scores(q))[0], False, False, "off-topic", i % groups))
+    # The labelled calibration messages (full index), as our matcher's calibration uses them.
+    for g, questions in enumerate(rounds):
+        for q, exp in questions:
+            s1, top = faq.rank(m.scores(q))
+            if exp is None:
+                out.append(Sample(s1, False, False, "off-topic", g))
+            elif exp in faq.index_of:
+                want = faq.index_of[exp]
+                out.append(Sample(s1, top[0] == want, want in top, "labelled", g))
+    return out
+
+
+def choose_thresholds(samples, budgets):
+    """(T_answer, T_suggest, calibration figures) from a list of Sample, under Budgets."""
+    inside = [s for s in samples if s.kind != "off-topic"]
+    s_in = np.array([s.s1 for s in inside], dtype=np.float64)
+    right = np.array([s.right for s in inside], dtype=bool)
+    in3 = np.array([s.in3 for s in inside], dtype=bool)
+    variant = np.array([s.kind == "variant" for s in inside], dtype=bool)
+    s_out = np.array([s.s1 for s in samples if s.kind == "off-topic"], dtype=np.float64)
     n_in, n_out = max(len(s_in), 1), max(len(s_out), 1)
 
     u = np.unique(np.concatenate([s_in, s_out]))  # ascending
@@ -371,9 +456,14 @@ def choose_thresholds(cal_in, cal_out):
 
     ans_in = s_in[:, None] >= cands[None, :]
     direct = (ans_in & right[:, None]).sum(0)
-    wrong = (ans_in & ~right[:, None]).sum(0)
+    wrong_at = ans_in & ~right[:, None]
     oos_ans = (s_out[:, None] >= cands[None, :]).sum(0)
-    ok = (wrong <= WRONG_BUDGET * n_in + 1e-9) & (oos_ans <= OFF_TOPIC_ANSWER_BUDGET * n_out + 1e-9)
+    ok = oos_ans <= budgets.off_topic_answered * n_out + 1e-9
+    if budgets.variant_wrong is None:
+        ok &= wrong_at.sum(0) <= budgets.wrong * n_in + 1e-9
+    else:  # one budget for the labelled messages, one for the left-out variants
+        for part, budget in ((~variant, budgets.wrong), (variant, budgets.variant_wrong)):
+            ok &= wrong_at[part].sum(0) <= budget * max(part.sum(), 1) + 1e-9
     # best direct, ties -> highest threshold (candidates are ascending: take the last)
     best = max(np.flatnonzero(ok), key=lambda k: (direct[k], k))
     t_answer = float(cands[best])
@@ -383,7 +473,7 @@ def choose_thresholds(cal_in, cal_out):
     shown_in = (s_in[:, None] >= s_cands[None, :]) & ~answered[:, None]
     resolved = (answered & right).sum() + (shown_in & in3[:, None]).sum(0)
     oos_shown = (s_out[:, None] >= s_cands[None, :]).sum(0)
-    ok_s = oos_shown <= OFF_TOPIC_SHOWN_BUDGET * n_out + 1e-9
+    ok_s = oos_shown <= budgets.off_topic_shown * n_out + 1e-9
     if not ok_s.any():
         t_suggest = t_answer
     else:
@@ -403,6 +493,14 @@ def choose_thresholds(cal_in, cal_out):
         "top3": float(in3.sum() / n_in),
     }
     return t_answer, t_suggest, figures
+
+
+def log_calibration(prefix, t_answer, t_suggest, fig, suffix=""):
+    log(f"{prefix}: T_answer={fmt_t(t_answer)} T_suggest={fmt_t(t_suggest)}  calibration on "
+        f"{fig['in_scope_samples']} in-scope (left-out variants + labelled) / {fig['off_topic_samples']} off-topic: "
+        f"direct {pct(fig['direct'])}, resolved {pct(fig['resolved'])}, wrong {pct(fig['wrong'])}, "
+        f"off-topic answered {pct(fig['off_topic_answered'])}, shown {pct(fig['off_topic_shown'])}; "
+        f"best entry right {pct(fig['top1'])}, in top 3 {pct(fig['top3'])}{suffix}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,30 +544,14 @@ def outcome_of(faq, s1, top, t_answer, t_suggest):
     return ("fallback", None, [])
 
 
-def run_baseline(key, faq, questions, off_topic, calibration_questions, rng):
+def run_baseline(key, faq, questions, off_topic, rounds, rng):
     m = METHODS[key]()
     t0 = time.perf_counter()
     m.fit(faq.docs)
     t_fit = time.perf_counter() - t0
 
-    held = faq.variant_docs
-    cal_in = []
-    for d, doc_scores in zip(held, m.loo(held)):
-        s1, top = faq.rank(doc_scores)
-        exp = faq.doc_entry[d]
-        cal_in.append((s1, top[0] == exp, exp in top))
-    if isinstance(m, Tfidf):
-        m.check_loo(held, rng)
-    cal_out = [faq.rank(m.scores(q))[0] for q in off_topic]
-    # The labelled calibration messages (full index), as our matcher's calibration uses them.
-    for q, exp in calibration_questions:
-        s1, top = faq.rank(m.scores(q))
-        if exp is None:
-            cal_out.append(s1)
-        elif exp in faq.index_of:
-            want = faq.index_of[exp]
-            cal_in.append((s1, top[0] == want, want in top))
-    t_answer, t_suggest, fig = choose_thresholds(cal_in, cal_out)
+    samples = calibration_samples(m, faq, off_topic, rounds, rng)
+    t_answer, t_suggest, fig = choose_thresholds(samples, DEFAULT_BUDGETS)
     t_cal = time.perf_counter() - t0 - t_fit
 
     results, per_q, elapsed = [], [], 0.0
@@ -484,12 +566,7 @@ def run_baseline(key, faq, questions, off_topic, calibration_questions, rng):
     met = metrics(results, questions)
     met["ms_per_question"] = 1000 * elapsed / max(len(questions), 1)
     met["best_entry_right"] = sum(p["candidates"][0] == p["expected"] for p in per_q if p["expected"])
-    log(f"{key}: T_answer={fmt_t(t_answer)} T_suggest={fmt_t(t_suggest)}  calibration on "
-        f"{fig['in_scope_samples']} in-scope (left-out variants + labelled) / {fig['off_topic_samples']} off-topic: "
-        f"direct {pct(fig['direct'])}, resolved {pct(fig['resolved'])}, wrong {pct(fig['wrong'])}, "
-        f"off-topic answered {pct(fig['off_topic_answered'])}, shown {pct(fig['off_topic_shown'])}; "
-        f"best entry right {pct(fig['top1'])}, in top 3 {pct(fig['top3'])}  "
-        f"(index {t_fit:.1f}s, calibration {t_cal:.1f}s)")
+    log_calibration(key, t_answer, t_suggest, fig, f"  (index {t_fit:.1f}s, calibration {t_cal:.1f}s)")
     return {
         "method": METHODS[key].name,
         "key": key,
@@ -498,6 +575,63 @@ def run_baseline(key, faq, questions, off_topic, calibration_questions, rng):
         "calibration": fig,
         **met,
         "questions": per_q,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Leave-one-round-out cross-validation (--cross-validate-rounds)
+
+
+TALLY = ["in_scope", "top1", "top3", "direct", "resolved", "wrong", "off_topic", "off_topic_answered",
+         "off_topic_shown"]
+
+
+def tally(samples, t_answer, t_suggest):
+    """Counts of held-out samples judged under the thresholds (top1/top3: before thresholds)."""
+    c = dict.fromkeys(TALLY, 0)
+    for s in samples:
+        answered, shown = s.s1 >= t_answer, s.s1 >= t_suggest
+        if s.kind == "off-topic":
+            c["off_topic"] += 1
+            c["off_topic_answered"] += answered
+            c["off_topic_shown"] += shown
+        else:
+            c["in_scope"] += 1
+            c["top1"] += s.right
+            c["top3"] += s.in3
+            c["direct"] += answered and s.right
+            c["wrong"] += answered and not s.right
+            c["resolved"] += (answered and s.right) or (not answered and shown and s.in3)
+    return c
+
+
+def cross_validate_baseline(key, faq, off_topic, rounds, rng):
+    """Our `faq calibrate --cross-validate` protocol (src/faq/calibrate.rs, `cross_validate`): for
+    each round k, thresholds calibrated on every left-out variant, the labelled messages of the
+    other rounds and the off-topic samples not in group k; then round k's labelled messages and the
+    off-topic samples of group k are judged. The index (questions and variants) stays whole, as our
+    lexical index does; our fold groups also hold out variants, but only from the intent model's
+    training, which the baselines do not have."""
+    m = METHODS[key]()
+    t0 = time.perf_counter()
+    m.fit(faq.docs)
+    samples = calibration_samples(m, faq, off_topic, rounds, rng)
+    folds = []
+    for k in range(len(rounds)):
+        train = [s for s in samples if s.kind == "variant" or s.group != k]
+        test = [s for s in samples if s.kind != "variant" and s.group == k]
+        t_answer, t_suggest, fig = choose_thresholds(train, CV_BUDGETS)
+        log_calibration(f"{key}, round {k + 1} held out", t_answer, t_suggest, fig)
+        folds.append({"round": k + 1, "thresholds": {"answer": t_answer, "suggest": t_suggest},
+                      "calibration": fig, **tally(test, t_answer, t_suggest)})
+    seconds = time.perf_counter() - t0
+    log(f"{key}: {seconds:.1f}s")
+    return {
+        "method": METHODS[key].name,
+        "key": key,
+        "seconds": seconds,
+        **{k: sum(f[k] for f in folds) for k in TALLY},
+        "folds": folds,
     }
 
 
@@ -654,6 +788,50 @@ def table(rows):
     return "\n".join(out)
 
 
+def cv_tables(rows):
+    """The cross-validated table, then the per-round one."""
+    out = ["| method | top-1 | top-3 | direct | resolved | wrong | off-topic answered "
+           "| off-topic answered or suggested | thresholds per held-out round (answer / suggest) |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        n, m = r["in_scope"], r["off_topic"]
+        thresholds = "; ".join(f"{fmt_t(f['thresholds']['answer'])} / {fmt_t(f['thresholds']['suggest'])}"
+                               for f in r["folds"])
+        out.append(f"| {r['method']} | {ratio(r['top1'], n)} | {ratio(r['top3'], n)} | {ratio(r['direct'], n)} "
+                   f"| {ratio(r['resolved'], n)} | {ratio(r['wrong'], n)} | {ratio(r['off_topic_answered'], m)} "
+                   f"| {ratio(r['off_topic_shown'], m)} | {thresholds} |")
+    folds = rows[0]["folds"] if rows else []
+    out += ["", "Per held-out round, direct / resolved / wrong (in-scope messages of the round):", "",
+            "| method | " + " | ".join(f"round {f['round']} ({f['in_scope']})" for f in folds) + " |",
+            "| --- |" + " --- |" * len(folds)]
+    for r in rows:
+        cells = [f"{100 * f['direct'] / f['in_scope']:.1f} / {100 * f['resolved'] / f['in_scope']:.1f} / "
+                 f"{100 * f['wrong'] / f['in_scope']:.1f} %" for f in r["folds"]]
+        out.append(f"| {r['method']} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def cross_validate(args, methods, faq, off_topic, off_path, rounds, rng, t_start):
+    """--cross-validate-rounds: every method under leave-one-round-out cross-validation."""
+    if len(rounds) < 2:
+        sys.exit(f"--cross-validate-rounds needs at least two {args.faq_dir}/calibration/questions-round*.tsv files")
+    in_scope = [sum(e is not None for _, e in r) for r in rounds]
+    log(f"{len(faq.ids)} entries, {len(faq.docs)} documents ({len(faq.variant_docs)} variants); "
+        f"{len(rounds)} rounds of labelled messages ({' + '.join(map(str, in_scope))} in scope, "
+        f"{sum(map(len, rounds)) - sum(in_scope)} out of scope); {len(off_topic)} off-topic messages from {off_path}")
+    rows = [cross_validate_baseline(k, faq, off_topic, rounds, rng) for k in methods]
+    total = time.perf_counter() - t_start
+    log(f"total {total:.0f}s")
+    if args.json:
+        json.dump({
+            "faq_dir": str(args.faq_dir), "off_topic_file": str(off_path), "entries": len(faq.ids),
+            "documents": len(faq.docs), "seconds": total, "budgets": CV_BUDGETS.as_json(), "rows": rows,
+        }, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(cv_tables(rows))
+
+
 def main():
     ap = argparse.ArgumentParser(description="Baselines vs our FAQ matcher (see the module docstring).")
     ap.add_argument("--faq-dir", type=Path, default=REPO / "faq")
@@ -669,23 +847,34 @@ def main():
     ap.add_argument("--ours-timeout", type=float, default=120.0, help="seconds to wait for the binary's first answer")
     ap.add_argument("--json", action="store_true", help="print JSON (rows, calibration, per-question outcomes) instead of Markdown")
     ap.add_argument("--seed", type=int, default=20260, help="seed of the TF-IDF leave-one-out self-check")
+    ap.add_argument("--cross-validate-rounds", action="store_true",
+                    help="leave-one-round-out cross-validation over FAQ_DIR/calibration/ (--questions is not read)")
     args = ap.parse_args()
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         ap.error(f"unknown methods {unknown}; choose among {ALL_METHODS}")
+    if args.cross_validate_rounds and args.ours:
+        ap.error("--ours does not apply to --cross-validate-rounds: "
+                 "`accelerateur faq calibrate --cross-validate` gives our matcher's figures")
+    if args.cross_validate_rounds and args.calibration_questions:
+        ap.error("--cross-validate-rounds needs one file per round: FAQ_DIR/calibration/questions-round*.tsv")
     off_path = args.off_topic or args.faq_dir / "calibration" / "hors-sujet.txt"
     if not off_path.exists():
         sys.exit(f"{off_path} not found: the off-topic calibration messages are needed (see --off-topic)")
 
     t_start = time.perf_counter()
     faq = Faq(args.faq_dir)
-    questions = read_questions(args.questions)
     off_topic = read_off_topic(off_path)
     cal_paths = ([args.calibration_questions] if args.calibration_questions
                  else sorted((args.faq_dir / "calibration").glob("questions-round*.tsv")))
-    calibration_questions = [q for p in cal_paths if p.exists() for q in read_questions(p)]
+    rounds = [read_questions(p) for p in cal_paths if p.exists()]
+    rng = random.Random(args.seed)
+    if args.cross_validate_rounds:
+        cross_validate(args, methods, faq, off_topic, off_path, rounds, rng, t_start)
+        return
+    questions = read_questions(args.questions)
     unknown_ids = sorted({e for _, e in questions if e is not None and e not in faq.index_of})
     if unknown_ids:
         log(f"warning: expected ids not in the FAQ (can never be right): {', '.join(unknown_ids)}")
@@ -702,8 +891,7 @@ def main():
             sys.exit(f"{args.ours}: no such binary (build it with `cargo build --release` first)")
         rows.append(run_ours(str(binary), args.ours_args, questions, args.faq_dir.resolve(), args.ours_timeout))
         log(f"ours: {rows[0]['ms_per_question']:.3f} ms/question ({rows[0]['timing']} timing)")
-    rng = random.Random(args.seed)
-    rows += [run_baseline(k, faq, questions, off_topic, calibration_questions, rng) for k in methods]
+    rows += [run_baseline(k, faq, questions, off_topic, rounds, rng) for k in methods]
     total = time.perf_counter() - t_start
     log(f"total {total:.0f}s")
 
@@ -711,8 +899,7 @@ def main():
         json.dump({
             "faq_dir": str(args.faq_dir), "questions_file": str(args.questions), "off_topic_file": str(off_path),
             "entries": len(faq.ids), "documents": len(faq.docs), "seconds": total,
-            "budgets": {"wrong": WRONG_BUDGET, "off_topic_answered": OFF_TOPIC_ANSWER_BUDGET,
-                        "off_topic_shown": OFF_TOPIC_SHOWN_BUDGET},
+            "budgets": DEFAULT_BUDGETS.as_json(),
             "rows": rows,
         }, sys.stdout, ensure_ascii=False, indent=1)
         print()
