@@ -3,9 +3,10 @@
 //! The database is the source of truth (`users.role`, guarded by a CHECK in both backends). At start-up
 //! [`seed`] grants the roles named in `ACCEL_ADMINS` / `ACCEL_TRAINERS` (it never takes one away); after that,
 //! admins grant and revoke trainers in the bot (`/formateurs`). Everything that depends on a role asks here, per
-//! update: the routing guards ([`role_of`]), the notes about forwarded questions ([`reachable_staff`]), the
+//! update: the routing guards (the role returned when the update's sender is recorded, see
+//! `telegram::sender`, or [`role_of`]), the notes about forwarded questions ([`reachable_staff`]), the
 //! command menus ([`grant`] and [`revoke`] update the person's own menu; [`register_menus`] sets them all at
-//! start-up) and the sandbox's demo identities. Nothing caches a role.
+//! start-up) and the sandbox's demo identities. Nothing keeps a role beyond one update.
 
 use serde::Serialize;
 use teloxide::{

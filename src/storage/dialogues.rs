@@ -26,6 +26,16 @@ impl<D> DbDialogueStorage<D> {
     }
 }
 
+impl Db {
+    /// The kinds of conversation in progress in `chat`: a row whose state is not the idle one (every state type's
+    /// default is its unit variant `Idle`, stored as `"Idle"`). Read once per update by `telegram::sender`, so the
+    /// routing table looks up only the conversations in progress.
+    pub async fn open_dialogues(&self, chat: ChatId) -> Result<Vec<String>, DbError> {
+        let sql = "SELECT kind FROM dialogues WHERE chat_id = $1 AND state <> '\"Idle\"'";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(chat.0).fetch_all(pool).await)?)
+    }
+}
+
 const UPSERT: &str = "INSERT INTO dialogues (kind, chat_id, state, updated_at) VALUES ($4, $1, $2, $3) \
      ON CONFLICT (kind, chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
 

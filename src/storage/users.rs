@@ -50,7 +50,8 @@ impl From<UserRow> for User {
 /// A first message from someone given a role before they wrote counts as their first visit (`created_at`).
 const UPSERT_SEEN: &str = "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES ($1, $2, $3, $3) \
      ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, last_seen_at = excluded.last_seen_at, \
-     blocked = FALSE, created_at = CASE WHEN users.last_seen_at = 0 THEN excluded.created_at ELSE users.created_at END";
+     blocked = FALSE, created_at = CASE WHEN users.last_seen_at = 0 THEN excluded.created_at ELSE users.created_at END \
+     RETURNING role";
 /// A configured role: creates the row of someone who never wrote; never demotes (an admin stays an admin).
 const SEED_ROLE: &str = "INSERT INTO users (id, first_name, role, created_at, last_seen_at) VALUES ($1, '', $2, $3, 0) \
      ON CONFLICT (id) DO UPDATE SET role = excluded.role WHERE users.role = 'merchant' OR excluded.role = 'admin'";
@@ -63,10 +64,11 @@ const SELECT_USER: &str = "SELECT id, first_name, role, created_at, last_seen_at
      WHERE id = $1";
 
 impl Db {
-    /// Records that a user just wrote to the bot: creates them, refreshes their name, clears `blocked`.
-    pub async fn touch_user(&self, id: UserId, first_name: &str, now: i64) -> DbResult<()> {
-        on_pool!(self, pool => sqlx::query(UPSERT_SEEN).bind(id.0 as i64).bind(first_name).bind(now).execute(pool).await.map(|_| ()))?;
-        Ok(())
+    /// Records that a user just wrote to the bot: creates them, refreshes their name, clears `blocked`; returns
+    /// their role (read by the same statement).
+    pub async fn touch_user(&self, id: UserId, first_name: &str, now: i64) -> DbResult<Role> {
+        let (role,): (String,) = on_pool!(self, pool => sqlx::query_as(UPSERT_SEEN).bind(id.0 as i64).bind(first_name).bind(now).fetch_one(pool).await)?;
+        Ok(Role::parse(&role))
     }
 
     pub async fn user(&self, id: UserId) -> DbResult<User> {

@@ -13,6 +13,12 @@ use crate::{
     storage::{Db, announcements::Audience, dialogues::DbDialogueStorage},
 };
 
+/// The kind each conversation is stored under in `dialogues` (one row per kind and chat).
+pub const ANNOUNCE: &str = "announce";
+pub const STAFF: &str = "staff";
+pub const REPLY: &str = "reply";
+pub const FAQ: &str = "faq";
+
 /// Where a trainer is in composing an announcement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AnnounceState {
@@ -38,7 +44,7 @@ pub type AnnounceDialogue = Dialogue<AnnounceState, ErasedStorage<AnnounceState>
 
 #[must_use]
 pub fn storage(db: Db, clock: AppClock) -> AnnounceStorage {
-    DbDialogueStorage::<AnnounceState>::new(db, clock, "announce").erase()
+    DbDialogueStorage::<AnnounceState>::new(db, clock, ANNOUNCE).erase()
 }
 
 /// Where an admin is in managing the team.
@@ -58,7 +64,7 @@ pub type StaffDialogue = Dialogue<StaffState, ErasedStorage<StaffState>>;
 
 #[must_use]
 pub fn staff_storage(db: Db, clock: AppClock) -> StaffStorage {
-    DbDialogueStorage::<StaffState>::new(db, clock, "staff").erase()
+    DbDialogueStorage::<StaffState>::new(db, clock, STAFF).erase()
 }
 
 /// A reply in progress, kept in `dialogues` under its own kind (`reply`) next to [`AnnounceState`]'s.
@@ -79,7 +85,7 @@ pub type ReplyDialogue = Dialogue<ReplyState, ErasedStorage<ReplyState>>;
 
 #[must_use]
 pub fn reply_storage(db: Db, clock: AppClock) -> ReplyStorage {
-    DbDialogueStorage::<ReplyState>::new(db, clock, "reply").erase()
+    DbDialogueStorage::<ReplyState>::new(db, clock, REPLY).erase()
 }
 
 /// Where an admin is in the FAQ editor (`/faq`, `/faq_nouvelle`), kept in `dialogues` under kind `faq`. A new
@@ -116,5 +122,21 @@ pub type FaqDialogue = Dialogue<FaqState, ErasedStorage<FaqState>>;
 
 #[must_use]
 pub fn faq_storage(db: Db, clock: AppClock) -> FaqStorage {
-    DbDialogueStorage::<FaqState>::new(db, clock, "faq").erase()
+    DbDialogueStorage::<FaqState>::new(db, clock, FAQ).erase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Db::open_dialogues` skips idle rows by their stored text: every state type's default must be stored so.
+    #[test]
+    fn every_idle_state_is_stored_as_the_text_the_routing_table_skips() {
+        let idle = "\"Idle\"";
+        assert_eq!(serde_json::to_string(&AnnounceState::default()).unwrap(), idle);
+        assert_eq!(serde_json::to_string(&StaffState::default()).unwrap(), idle);
+        assert_eq!(serde_json::to_string(&ReplyState::default()).unwrap(), idle);
+        assert_eq!(serde_json::to_string(&FaqState::default()).unwrap(), idle);
+        assert_ne!(serde_json::to_string(&AnnounceState::Text).unwrap(), idle);
+    }
 }

@@ -13,5 +13,6 @@ pub mod keyboards;
 pub mod observed;
 pub mod pacer;
 pub mod schema;
+pub mod sender;
 
 pub use gateway::{SendOutcome, Telegram, Tg};

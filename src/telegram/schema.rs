@@ -9,10 +9,9 @@
 //! menu a expiré"). Edited messages, channel posts and the other update kinds are ignored on purpose (the
 //! dispatcher's default handler logs them). The whole table runs inside [`always_answered`]: a handler that fails
 //! still leaves the user with an apology; [`observed`] counts and times every update around it.
-//! Every guard reads the sender's role from the database for this update (`crate::roles::role_of`): a role granted
-//! or revoked in chat applies to the very next update.
-
-use std::time::Duration;
+//! Every guard reads the sender's role as the database gave it when this update arrived ([`Sender`], read once per
+//! update): a role granted or revoked in chat applies to the very next update. A conversation's branch looks up
+//! its state only when [`Sender`] says one of its kind may be open in the chat.
 
 use teloxide::{
     dispatching::{UpdateFilterExt, UpdateHandler, dialogue::ErasedStorage},
@@ -25,18 +24,15 @@ use super::{
     answered::always_answered,
     callback::CallbackData,
     commands::{AdminCommand, Command, StaffCommand},
-    dialogue::{AnnounceState, FaqState, ReplyState, StaffState},
+    dialogue::{ANNOUNCE, AnnounceState, FAQ, FaqState, REPLY, ReplyState, STAFF, StaffState},
     handlers::{
         HandlerResult, admin, announce, course, editor, fallback, inbox, menu, privacy, questions, reminders, sessions,
         staff, team, variants,
     },
     observed::observed,
+    sender::Sender,
 };
-use crate::{
-    clock::AppClock,
-    roles::{Role, role_of},
-    storage::Db,
-};
+use crate::{clock::AppClock, roles::Role, storage::Db};
 
 pub fn schema() -> UpdateHandler<anyhow::Error> {
     let merchant_commands = teloxide::filter_command::<Command, _>()
@@ -73,7 +69,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .endpoint(fallback::not_allowed);
 
     // A trainer composing an announcement: what they type is part of it, not a question.
-    let composing = dptree::entry()
+    let composing = dptree::filter(|sender: Sender| sender.is_in(ANNOUNCE))
         .enter_dialogue::<Message, ErasedStorage<AnnounceState>, AnnounceState>()
         .filter(|state: AnnounceState| state != AnnounceState::Idle)
         .filter_async(is_trainer)
@@ -86,7 +82,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![AnnounceState::Time { draft, audience }].endpoint(announce::receive_time));
 
     // A trainer writing a reply, or a merchant writing their one follow-up: what they type is that message.
-    let replying = dptree::entry()
+    let replying = dptree::filter(|sender: Sender| sender.is_in(REPLY))
         .enter_dialogue::<Message, ErasedStorage<ReplyState>, ReplyState>()
         .filter(|state: ReplyState| state != ReplyState::Idle)
         .branch(dptree::filter(|msg: Message| msg.text().map(str::trim) == Some("/annuler")).endpoint(inbox::abort))
@@ -115,7 +111,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .endpoint(fallback::admins_only);
 
     // An admin adding a trainer: the next message names the person (forwarded from them, or their id).
-    let adding_trainer = dptree::entry()
+    let adding_trainer = dptree::filter(|sender: Sender| sender.is_in(STAFF))
         .enter_dialogue::<Message, ErasedStorage<StaffState>, StaffState>()
         .filter(|state: StaffState| state == StaffState::AwaitingPerson)
         .filter_async(is_admin)
@@ -125,7 +121,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .endpoint(team::receive_person);
 
     // An admin in the FAQ editor: what they type is the field the step waits for.
-    let editing_faq = dptree::entry()
+    let editing_faq = dptree::filter(|sender: Sender| sender.is_in(FAQ))
         .enter_dialogue::<Message, ErasedStorage<FaqState>, FaqState>()
         .filter(|state: FaqState| state != FaqState::Idle)
         .filter_async(is_admin)
@@ -171,7 +167,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![CallbackData::Reminders(choice)].endpoint(reminders::choose))
         .branch(
             case![CallbackData::RestoreRevision { revision }]
-                .branch(dptree::filter_async(is_admin_pressing).endpoint(admin::restore))
+                .branch(dptree::filter_async(is_admin).endpoint(admin::restore))
                 .endpoint(team::not_allowed),
         )
         .branch(
@@ -180,7 +176,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                 .endpoint(inbox::start_followup),
         )
         .branch(
-            dptree::filter_async(is_trainer_pressing)
+            dptree::filter_async(is_trainer)
                 .branch(case![CallbackData::Questions { page }].endpoint(inbox::questions_page))
                 .branch(
                     case![CallbackData::Reply { question_id }]
@@ -211,7 +207,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             case![CallbackData::Announce(action)]
                 .branch(
-                    dptree::filter_async(is_trainer_pressing)
+                    dptree::filter_async(is_trainer)
                         .enter_dialogue::<CallbackQuery, ErasedStorage<AnnounceState>, AnnounceState>()
                         .endpoint(announce::button),
                 )
@@ -220,7 +216,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             case![CallbackData::Faq(action)]
                 .branch(
-                    dptree::filter_async(is_admin_pressing)
+                    dptree::filter_async(is_admin)
                         .enter_dialogue::<CallbackQuery, ErasedStorage<FaqState>, FaqState>()
                         .endpoint(editor::button),
                 )
@@ -229,7 +225,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             case![CallbackData::Staff(action)]
                 .branch(
-                    dptree::filter_async(is_admin_pressing)
+                    dptree::filter_async(is_admin)
                         .enter_dialogue::<CallbackQuery, ErasedStorage<StaffState>, StaffState>()
                         .endpoint(team::button),
                 )
@@ -237,22 +233,14 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         );
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
-    let private = dptree::entry().inspect_async(track_user).branch(messages).branch(callbacks);
+    let private = dptree::entry().map_async(track_sender).branch(messages).branch(callbacks);
     observed(always_answered(dptree::entry().branch(groups).branch(private)))
 }
 
-/// How long recording the sender may hold up the answer.
-const TRACK_PATIENCE: Duration = Duration::from_secs(1);
-
-/// Records the sender of every private update (creates the row, refreshes the name, clears `blocked`). A database
-/// that does not answer in time is logged and skipped: the user is answered anyway.
-async fn track_user(update: Update, db: Db, clock: AppClock) {
-    let Some(user) = update.from() else { return };
-    match tokio::time::timeout(TRACK_PATIENCE, db.touch_user(user.id, &user.first_name, clock.unix())).await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::error!(error = ?error, "cannot record the user"),
-        Err(_) => tracing::error!("recording the user timed out"),
-    }
+/// Records the sender of every private update and reads their role and open conversations ([`Sender`]). A
+/// database that fails or does not answer in time is logged and skipped: the user is answered anyway.
+async fn track_sender(update: Update, db: Db, clock: AppClock) -> Sender {
+    Sender::track(&update, &db, &clock).await
 }
 
 /// A command in a group that is meant for this bot: `/start@our_bot`, or a bare `/start` (Telegram gives bare
@@ -271,24 +259,10 @@ async fn ignore() -> HandlerResult {
     Ok(())
 }
 
-async fn is_trainer(msg: Message, db: Db) -> bool {
-    match msg.from {
-        Some(user) => role_of(&db, user.id).await >= Role::Trainer,
-        None => false,
-    }
+async fn is_trainer(sender: Sender, db: Db) -> bool {
+    sender.role(&db).await >= Role::Trainer
 }
 
-async fn is_trainer_pressing(query: CallbackQuery, db: Db) -> bool {
-    role_of(&db, query.from.id).await >= Role::Trainer
-}
-
-async fn is_admin(msg: Message, db: Db) -> bool {
-    match msg.from {
-        Some(user) => role_of(&db, user.id).await >= Role::Admin,
-        None => false,
-    }
-}
-
-async fn is_admin_pressing(query: CallbackQuery, db: Db) -> bool {
-    role_of(&db, query.from.id).await >= Role::Admin
+async fn is_admin(sender: Sender, db: Db) -> bool {
+    sender.role(&db).await >= Role::Admin
 }

@@ -4,18 +4,14 @@ use teloxide::types::{CallbackQuery, Me, Message};
 
 use super::{HandlerResult, menu::origin};
 use crate::{
-    roles::{Role, role_of},
     storage::Db,
-    telegram::{Telegram, commands, keyboards},
+    telegram::{Telegram, commands, keyboards, sender::Sender},
     tr, tr_html,
 };
 
 /// An unknown command: say what the bot understands, and suggest the closest command the user may use.
-pub async fn unknown_command(tg: Telegram, db: Db, msg: Message) -> HandlerResult {
-    let role = match msg.from.as_ref() {
-        Some(user) => role_of(&db, user.id).await,
-        None => Role::Merchant,
-    };
+pub async fn unknown_command(tg: Telegram, db: Db, sender: Sender, msg: Message) -> HandlerResult {
+    let role = sender.role(&db).await;
     let text = match msg.text().and_then(|typed| commands::closest(typed, role)) {
         Some(command) => tr_html!("unknown-command-closest", command = format!("/{command}")),
         None => tr_html!("unknown-command"),

@@ -9,10 +9,10 @@ use crate::{
     content::LiveContent,
     course::next_to_watch,
     curriculum::content::Module,
-    roles::{Role, role_of},
+    roles::Role,
     startup::BotSettings,
     storage::Db,
-    telegram::{Telegram, callback::MenuItem, keyboards},
+    telegram::{Telegram, callback::MenuItem, keyboards, sender::Sender},
     text::Html,
     tr_html,
     webinar::{self, Schedule},
@@ -33,7 +33,7 @@ async fn resume_module(db: &Db, content: &LiveContent, user: UserId) -> Option<M
 }
 
 /// `/start`: the greeting and the menu; staff also see the forwarded questions they could not be told about.
-pub async fn start(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> HandlerResult {
+pub async fn start(tg: Telegram, db: Db, content: LiveContent, sender: Sender, msg: Message) -> HandlerResult {
     let Some(user) = msg.from.as_ref() else { return Ok(()) };
     let resume = resume_module(&db, &content, user.id).await;
     let greeting = tr_html!("start-greeting", first_name = user.first_name);
@@ -47,7 +47,7 @@ pub async fn start(tg: Telegram, db: Db, content: LiveContent, msg: Message) -> 
         _ => (greeting, keyboards::main_menu(resume.as_ref())),
     };
     tg.send(msg.chat.id, text, Some(keyboard)).await.checked()?;
-    if role_of(&db, user.id).await >= Role::Trainer {
+    if sender.role(&db).await >= Role::Trainer {
         super::staff::pending_forwards(&tg, &db, msg.chat.id, user.id).await?;
     }
     Ok(())
