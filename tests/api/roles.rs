@@ -12,7 +12,10 @@ use accelerateur::{
     telegram_emulator::ChatMessage,
 };
 use serde_json::json;
-use teloxide::{types::UserId, utils::command::BotCommands};
+use teloxide::{
+    types::{ChatId, UserId},
+    utils::command::BotCommands,
+};
 
 use crate::helpers::{ADMIN, PATIENCE, TRAINER, TestApp, assert_no_rejected_calls, fr, labels, spawn_app};
 
@@ -326,4 +329,34 @@ async fn the_role_column_takes_three_values_only() {
     };
     assert!(refused, "on insert too");
     assert_eq!(app.db.role(UserId(606)).await.unwrap(), Role::Merchant);
+}
+
+/// The sender's conversations in progress are read once per update (`telegram::sender`) and only those are entered:
+/// a merchant's messages leave no conversation row (teloxide used to store an idle state per kind and chat), and a
+/// trainer's composition is in progress until `/annuler`.
+#[tokio::test]
+async fn only_conversations_in_progress_are_kept_and_entered() {
+    let app = spawn_app().await;
+    let merchant = app.user(4_321);
+    merchant.sends("comment ouvrir une boutique en ligne ?").await;
+    merchant.sends("/start").await;
+    merchant.sends("/annonce").await;
+    let rows = "SELECT COUNT(*) FROM dialogues WHERE chat_id = 4321";
+    let rows: i64 = match &app.db {
+        Db::Sqlite(pool) => sqlx::query_scalar(rows).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(rows).fetch_one(pool).await.unwrap(),
+    };
+    assert_eq!(rows, 0, "a merchant's messages store no conversation state");
+
+    let trainer = app.user(TRAINER);
+    trainer.sends("/annonce").await;
+    let open = app.db.open_dialogues(ChatId(TRAINER)).await.unwrap();
+    assert_eq!(open, ["announce"]);
+    // In progress: the next text is the announcement's, not a question.
+    let next = trainer.sends("Webinaire spécial demain à 10 h").await;
+    assert!(next.text.contains("bouton lien"), "{}", next.text);
+    trainer.sends("/annuler").await;
+    assert!(app.db.open_dialogues(ChatId(TRAINER)).await.unwrap().is_empty());
+    let question = trainer.sends("comment ouvrir une boutique en ligne ?").await;
+    assert!(!question.text.contains("bouton lien"), "{}", question.text);
 }
