@@ -310,43 +310,58 @@ enum Paced {
     No,
 }
 
-/// How many times an interactive request is tried in all before its failure is reported.
-const MAX_ATTEMPTS: u32 = 3;
-/// Pause before the first retry after a transient failure; doubled before each further one.
+/// How long an interactive request keeps being retried, from its first attempt, before its failure is reported.
+const INTERACTIVE_PATIENCE: Duration = Duration::from_secs(30);
+/// Pause before the first retry after a transient failure; doubled before each further one, up to
+/// [`MAX_TRANSIENT_RETRY_DELAY`].
 const TRANSIENT_RETRY_DELAY: Duration = Duration::from_millis(500);
+const MAX_TRANSIENT_RETRY_DELAY: Duration = Duration::from_secs(4);
 /// The longest `retry_after` an interactive reply waits for; a longer one is reported, so the handler's user gets
 /// the apology instead of silence.
 const MAX_INTERACTIVE_WAIT: Duration = Duration::from_secs(10);
 
-/// Runs `attempt` up to [`MAX_ATTEMPTS`] times while it fails for a reason worth retrying: network, timeout or
-/// 5xx (after 0.5 s, then 1 s), or a 429 whose `retry_after` is short (after that delay). An interactive reply
-/// arriving a little late beats one that never arrives. (A timeout after Telegram delivered can show the message
-/// twice; a call that failed or was refused was not carried out, so its retry cannot.)
-async fn retry_transient<F, Fut>(mut attempt: F) -> SendOutcome
+/// Runs `attempt` again while it fails for a reason worth retrying and the next try would still start within
+/// [`INTERACTIVE_PATIENCE`] of the first: network, timeout or 5xx (after 0.5 s, then 1, 2, 4, 4… s), or a 429
+/// whose `retry_after` is short (after that delay; Telegram may refuse several times in a row, hence a time budget
+/// rather than a number of tries). An interactive reply arriving a little late beats one that never arrives. (A
+/// timeout after Telegram delivered can show the message twice; a call that failed or was refused was not carried
+/// out, so its retry cannot.)
+async fn retry_transient<F, Fut>(attempt: F) -> SendOutcome
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = SendOutcome>,
 {
+    retry_within(INTERACTIVE_PATIENCE, attempt).await
+}
+
+async fn retry_within<F, Fut>(patience: Duration, mut attempt: F) -> SendOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = SendOutcome>,
+{
+    let started = tokio::time::Instant::now();
     let mut backoff = TRANSIENT_RETRY_DELAY;
     let mut outcome = attempt().await;
-    for _ in 1..MAX_ATTEMPTS {
+    loop {
         let pause = match &outcome {
-            SendOutcome::Transient(reason) => {
-                tracing::warn!(reason, ?backoff, "transient Telegram failure, retrying");
+            SendOutcome::Transient(_) => {
                 let pause = backoff;
-                backoff *= 2;
+                backoff = (backoff * 2).min(MAX_TRANSIENT_RETRY_DELAY);
                 pause
             }
-            SendOutcome::RetryAfter(delay) if *delay <= MAX_INTERACTIVE_WAIT => {
-                tracing::warn!(?delay, "Telegram asked to wait again, retrying after the delay");
-                *delay
-            }
+            SendOutcome::RetryAfter(delay) if *delay <= MAX_INTERACTIVE_WAIT => *delay,
             _ => return outcome,
         };
+        if started.elapsed() + pause > patience {
+            return outcome;
+        }
+        match &outcome {
+            SendOutcome::Transient(reason) => tracing::warn!(reason, ?pause, "transient Telegram failure, retrying"),
+            _ => tracing::warn!(?pause, "Telegram asked to wait again, retrying after the delay"),
+        }
         tokio::time::sleep(pause).await;
         outcome = attempt().await;
     }
-    outcome
 }
 
 /// A failed call: counted by method and code ([`crate::observe::telegram_error`]), then classified.
@@ -403,9 +418,47 @@ fn no_link_preview() -> LinkPreviewOptions {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use teloxide::types::Seconds;
 
     use super::*;
+
+    /// Telegram may answer 429 several times in a row (six in the hardening test, all to one chat): a reply keeps
+    /// being retried while its time budget lasts, however many refusals that takes.
+    #[tokio::test]
+    async fn a_reply_outlasts_many_429s_in_a_row() {
+        let tries = AtomicU32::new(0);
+        let outcome = retry_within(Duration::from_secs(5), || async {
+            if tries.fetch_add(1, Ordering::SeqCst) < 8 {
+                SendOutcome::RetryAfter(Duration::ZERO)
+            } else {
+                SendOutcome::Sent(MessageId(1))
+            }
+        })
+        .await;
+        assert_eq!(outcome, SendOutcome::Sent(MessageId(1)));
+        assert_eq!(tries.load(Ordering::SeqCst), 9);
+    }
+
+    /// A failure that does not clear is reported once the next try would start after the time budget (0.5 s, then
+    /// 1 s: the third try would start at 1.5 s, past a budget of 1 s).
+    #[tokio::test]
+    async fn a_transient_failure_is_reported_when_the_budget_is_spent() {
+        let tries = AtomicU32::new(0);
+        let started = std::time::Instant::now();
+        let outcome = retry_within(Duration::from_secs(1), || async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            SendOutcome::Transient("connection reset".into())
+        })
+        .await;
+        assert!(matches!(outcome, SendOutcome::Transient(_)));
+        assert_eq!(tries.load(Ordering::SeqCst), 2);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        // A rejection is final at once.
+        let outcome = retry_within(Duration::from_secs(1), || async { SendOutcome::Rejected("bad".into()) }).await;
+        assert!(matches!(outcome, SendOutcome::Rejected(_)));
+    }
 
     #[test]
     fn blocked_and_deactivated_users_are_unreachable() {

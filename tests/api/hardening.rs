@@ -306,11 +306,17 @@ async fn questions_survive_429_bursts_5xx_403_slow_answers_and_dropped_connectio
     // The blocked merchant cannot be answered (Telegram refuses for good); every other one is, once. Patient:
     // teloxide's polling waits 10 s after each failed getUpdates (three here), and CI runs tests side by side.
     for user in users.iter().filter(|u| **u != users[3]) {
-        let replies = app
-            .emulator
-            .wait_for_bot_messages(*user, 1, Duration::from_secs(120))
-            .await
-            .unwrap_or_else(|e| panic!("merchant {user} never got an answer: {e}"));
+        let replies =
+            app.emulator.wait_for_bot_messages(*user, 1, Duration::from_secs(120)).await.unwrap_or_else(|e| {
+                let calls: Vec<_> = app
+                    .emulator
+                    .journal()
+                    .into_iter()
+                    .filter(|call| call.method != "GetUpdates")
+                    .map(|call| (call.seq, call.method, call.chat_id, call.status))
+                    .collect();
+                panic!("merchant {user} never got an answer: {e}; the calls but getUpdates: {calls:?}")
+            });
         assert!(!replies[0].text.contains(APOLOGY));
     }
     app.emulator.wait_until(|emulator| emulator.pending_faults().is_empty(), Duration::from_secs(60)).await.unwrap();
