@@ -205,7 +205,7 @@ impl Telegram {
         R: Request<Err = RequestError>,
         R::Payload: Payload<Output = Message>,
     {
-        let outcome = retry_transient(|| async {
+        let outcome = retry_within(INTERACTIVE_PATIENCE, || async {
             if paced == Paced::Yes {
                 self.chats.until_ready(chat).await;
                 self.replies.until_ready().await;
@@ -321,19 +321,11 @@ const MAX_TRANSIENT_RETRY_DELAY: Duration = Duration::from_secs(4);
 const MAX_INTERACTIVE_WAIT: Duration = Duration::from_secs(10);
 
 /// Runs `attempt` again while it fails for a reason worth retrying and the next try would still start within
-/// [`INTERACTIVE_PATIENCE`] of the first: network, timeout or 5xx (after 0.5 s, then 1, 2, 4, 4… s), or a 429
-/// whose `retry_after` is short (after that delay; Telegram may refuse several times in a row, hence a time budget
-/// rather than a number of tries). An interactive reply arriving a little late beats one that never arrives. (A
-/// timeout after Telegram delivered can show the message twice; a call that failed or was refused was not carried
-/// out, so its retry cannot.)
-async fn retry_transient<F, Fut>(attempt: F) -> SendOutcome
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = SendOutcome>,
-{
-    retry_within(INTERACTIVE_PATIENCE, attempt).await
-}
-
+/// `patience` of the first (interactive replies: [`INTERACTIVE_PATIENCE`]): network, timeout or 5xx (after 0.5 s,
+/// then 1, 2, 4, 4… s), or a 429 whose `retry_after` is short (after that delay; Telegram may refuse several times
+/// in a row, hence a time budget rather than a number of tries). An interactive reply arriving a little late beats
+/// one that never arrives. (A timeout after Telegram delivered can show the message twice; a call that failed or
+/// was refused was not carried out, so its retry cannot.)
 async fn retry_within<F, Fut>(patience: Duration, mut attempt: F) -> SendOutcome
 where
     F: FnMut() -> Fut,

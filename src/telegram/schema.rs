@@ -11,7 +11,7 @@
 //! still leaves the user with an apology; [`observed`] counts and times every update around it.
 //! Every guard reads the sender's role as the database gave it when this update arrived ([`Sender`], read once per
 //! update): a role granted or revoked in chat applies to the very next update. A conversation's branch looks up
-//! its state only when [`Sender`] says one of its kind may be open in the chat.
+//! its state only when [`Sender`] says one of its kind is in progress in the chat.
 
 use teloxide::{
     dispatching::{UpdateFilterExt, UpdateHandler, dialogue::ErasedStorage},
@@ -32,7 +32,7 @@ use super::{
     observed::observed,
     sender::Sender,
 };
-use crate::{clock::AppClock, roles::Role, storage::Db};
+use crate::{roles::Role, storage::Db};
 
 pub fn schema() -> UpdateHandler<anyhow::Error> {
     let merchant_commands = teloxide::filter_command::<Command, _>()
@@ -233,14 +233,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         );
     let callbacks = Update::filter_callback_query().branch(buttons).endpoint(fallback::expired_button);
 
-    let private = dptree::entry().map_async(track_sender).branch(messages).branch(callbacks);
+    let private = dptree::entry().map_async(Sender::track).branch(messages).branch(callbacks);
     observed(always_answered(dptree::entry().branch(groups).branch(private)))
-}
-
-/// Records the sender of every private update and reads their role and open conversations ([`Sender`]). A
-/// database that fails or does not answer in time is logged and skipped: the user is answered anyway.
-async fn track_sender(update: Update, db: Db, clock: AppClock) -> Sender {
-    Sender::track(&update, &db, &clock).await
 }
 
 /// A command in a group that is meant for this bot: `/start@our_bot`, or a bare `/start` (Telegram gives bare

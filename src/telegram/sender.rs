@@ -18,7 +18,7 @@ use teloxide::types::{Update, UserId};
 use crate::{
     clock::AppClock,
     roles::{Role, role_of},
-    storage::Db,
+    storage::{Db, DbResult},
 };
 
 /// How long recording the sender may hold up the answer.
@@ -35,42 +35,25 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Records the sender of `update` and reads their role and open conversations, side by side.
-    pub async fn track(update: &Update, db: &Db, clock: &AppClock) -> Self {
+    /// Records the sender of `update` and reads their role and open conversations, side by side (taken by the
+    /// routing table as it is: `map_async(Sender::track)`).
+    pub async fn track(update: Update, db: Db, clock: AppClock) -> Self {
         let Some(user) = update.from() else {
             return Self { user: None, role: Some(Role::Merchant), open: Vec::new() };
         };
-        let chat = update.chat().map(|chat| chat.id);
-        let touch = tokio::time::timeout(TRACK_PATIENCE, db.touch_user(user.id, &user.first_name, clock.unix()));
+        let touch = patiently("recording the user", db.touch_user(user.id, &user.first_name, clock.unix()));
         let open = async {
-            match chat {
-                Some(chat) => tokio::time::timeout(TRACK_PATIENCE, db.open_dialogues(chat)).await,
-                None => Ok(Ok(Vec::new())),
+            match update.chat() {
+                Some(chat) => patiently(
+                    "reading the open conversations (the message is taken as a question)",
+                    db.open_dialogues(chat.id),
+                )
+                .await
+                .unwrap_or_default(),
+                None => Vec::new(),
             }
         };
         let (role, open) = tokio::join!(touch, open);
-        let role = match role {
-            Ok(Ok(role)) => Some(role),
-            Ok(Err(error)) => {
-                tracing::error!(error = ?error, "cannot record the user");
-                None
-            }
-            Err(_) => {
-                tracing::error!("recording the user timed out");
-                None
-            }
-        };
-        let open = match open {
-            Ok(Ok(open)) => open,
-            Ok(Err(error)) => {
-                tracing::error!(error = ?error, "cannot read the open conversations; taking the message as a question");
-                Vec::new()
-            }
-            Err(_) => {
-                tracing::error!("reading the open conversations timed out; taking the message as a question");
-                Vec::new()
-            }
-        };
         Self { user: Some(user.id), role, open }
     }
 
@@ -87,5 +70,20 @@ impl Sender {
     #[must_use]
     pub fn is_in(&self, kind: &str) -> bool {
         self.open.iter().any(|open| open == kind)
+    }
+}
+
+/// `read`, given at most [`TRACK_PATIENCE`]; `None`, logged, when the database fails or does not answer in time.
+async fn patiently<T>(what: &str, read: impl Future<Output = DbResult<T>>) -> Option<T> {
+    match tokio::time::timeout(TRACK_PATIENCE, read).await {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(error)) => {
+            tracing::error!(error = ?error, "{what} failed");
+            None
+        }
+        Err(_) => {
+            tracing::error!("{what} timed out");
+            None
+        }
     }
 }
