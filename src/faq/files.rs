@@ -36,6 +36,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("calibration/questions-round2.tsv", include_str!("../../faq/calibration/questions-round2.tsv")),
     ("calibration/questions-round3.tsv", include_str!("../../faq/calibration/questions-round3.tsv")),
     ("calibration/questions-round4.tsv", include_str!("../../faq/calibration/questions-round4.tsv")),
+    ("calibration/questions-round5.tsv", include_str!("../../faq/calibration/questions-round5.tsv")),
 ];
 
 /// Content files by relative path (`/` separated), in path order; files that could not be read are kept with
