@@ -64,9 +64,10 @@ use crate::faq::matcher::{
     Confidence, Decision, FEATURES, Logistic, MODEL_TERMS, Scores, Thresholds, confidence, decide_on, model_terms,
 };
 
-/// Largest share of off-topic messages allowed to get a direct answer. 3% in sample gave 4.6%
-/// under leave-one-round-out cross-validation with the intent model (4% gave 5.6%).
-pub const OFF_TOPIC_ANSWER_BUDGET: f64 = 0.03;
+/// Largest share of off-topic messages allowed to get a direct answer. With five writing rounds,
+/// 3.5% in sample gave 4.2% under leave-one-round-out cross-validation (3% gave 3.5%, 4% gave
+/// 4.9%, too close to the 5% target).
+pub const OFF_TOPIC_ANSWER_BUDGET: f64 = 0.035;
 /// Largest share of off-topic messages allowed to get suggestions (or an answer): a "Vouliez-vous
 /// dire…" on an off-topic message costs the merchant one tap, a wrong answer costs trust.
 pub const OFF_TOPIC_SHOWN_BUDGET: f64 = 0.20;
@@ -83,10 +84,13 @@ pub const RESOLVED_WEIGHT: f64 = 0.5;
 /// L2 penalty of the logistic fits, on standardised terms (chosen by 5-fold cross-validation on
 /// the calibration questions, among 1, 3, 10 and 30).
 pub const L2: f64 = 10.0;
-/// Candidate values of [`Thresholds::suggest_ratio`].
-const SUGGEST_RATIOS: [f32; 3] = [0.4, 0.5, 0.6];
-/// Candidate values of [`Thresholds::intent_weight`].
-const INTENT_WEIGHTS: [f32; 4] = [0.0, 0.5, 1.0, 2.0];
+/// Candidate values of [`Thresholds::suggest_ratio`] (0.2 and 0.3 added with round 5: cross-validated
+/// resolved +0.6 points at the same off-topic rates).
+const SUGGEST_RATIOS: [f32; 5] = [0.2, 0.3, 0.4, 0.5, 0.6];
+/// Candidate values of [`Thresholds::intent_weight`]: one. Choosing among 0, 0.5, 1 and 2 on the
+/// training rounds was unstable (without round 5 it chose 0, and the held-out round's ranking top-1
+/// fell from 96.9% to 91.6%); a fixed 0.5 is the cross-validated choice.
+const INTENT_WEIGHTS: [f32; 1] = [0.5];
 
 #[derive(Debug, Clone)]
 struct Sample {
@@ -524,7 +528,7 @@ fn fit_for_weight(
     let (objective_set, wrong_budget): (&[Sample], f64) =
         if real.is_empty() { (loo, LOO_WRONG_BUDGET) } else { (real, options.wrong_budget) };
     let answer_allowed = (options.off_topic_answer_budget * outside.len() as f64).floor() as usize;
-    let shown_allowed = (OFF_TOPIC_SHOWN_BUDGET * outside.len() as f64).floor() as usize;
+    let shown_allowed = (options.off_topic_shown_budget * outside.len() as f64).floor() as usize;
 
     let mut best: Option<(f64, Thresholds)> = None;
     for a in 5..=99 {
@@ -538,7 +542,7 @@ fn fit_for_weight(
             continue;
         }
         // The lowest `suggest` within the off-topic budget: a higher one only loses suggestions.
-        for suggest_ratio in SUGGEST_RATIOS {
+        for &suggest_ratio in &options.suggest_ratios {
             for g in 5..=101 {
                 let t = Thresholds { suggest: g as f32 / 100.0, suggest_ratio, ..t.clone() };
                 if off_topic_counts(outside, &t).1 > shown_allowed {
@@ -566,6 +570,11 @@ pub struct CalibrationOptions {
     /// Largest share of off-topic messages allowed a direct answer (default
     /// [`OFF_TOPIC_ANSWER_BUDGET`]).
     pub off_topic_answer_budget: f64,
+    /// Largest share of off-topic messages allowed an answer or suggestions (default
+    /// [`OFF_TOPIC_SHOWN_BUDGET`]).
+    pub off_topic_shown_budget: f64,
+    /// Candidate values of [`Thresholds::suggest_ratio`].
+    pub suggest_ratios: Vec<f32>,
     /// Largest share of labelled in-scope messages allowed a wrong answer (default
     /// [`WRONG_BUDGET`]).
     pub wrong_budget: f64,
@@ -577,6 +586,8 @@ impl Default for CalibrationOptions {
             intent: Some(IntentParams::default()),
             intent_weights: INTENT_WEIGHTS.to_vec(),
             off_topic_answer_budget: OFF_TOPIC_ANSWER_BUDGET,
+            off_topic_shown_budget: OFF_TOPIC_SHOWN_BUDGET,
+            suggest_ratios: SUGGEST_RATIOS.to_vec(),
             wrong_budget: WRONG_BUDGET,
         }
     }

@@ -8,7 +8,8 @@
 //!   "boutique";
 //! - word unigrams (French stems) and bigrams of consecutive content stems, plus the lexicon's
 //!   synonym concepts;
-//! - optionally a phonetic key per word ([`phonetic_key`]), see [`IntentParams::phonetic`].
+//! - optionally a phonetic key per word ([`phonetic_key`]), see [`IntentParams::phonetic`], or
+//!   the character n-grams of that key, see [`IntentParams::phonetic_grams`].
 //!
 //! Each feature is hashed (64-bit FNV-1a, then mixed) and the vector is scaled to unit length.
 //! Extraction is linear in the input: at most [`MAX_WORDS`] words of at most [`MAX_WORD_CHARS`]
@@ -28,7 +29,8 @@
 //! for `-`), `hors-sujet.txt` for the out-of-scope class.
 //!
 //! Training the shipped FAQ takes well under a second in a release build; the trained model is
-//! shared through a small process-wide cache keyed by its training data ([`IntentModel::cached`]),
+//! shared through a small process-wide cache keyed by its raw training data and the lexicon's
+//! source ([`IntentModel::cached`]),
 //! so building several indexes of the same content (tests, a reload that changed nothing) trains
 //! once, and any content change retrains.
 
@@ -65,6 +67,10 @@ pub struct IntentParams {
     pub message_weight: f32,
     /// Add a phonetic key per word to the features.
     pub phonetic: bool,
+    /// Add character n-grams (2 to 4) of each word's phonetic key ([`phonetic_key`]) to the
+    /// features, so spellings by sound ("koi", "boutik", "expedié") share grams with the
+    /// spelling they sound like.
+    pub phonetic_grams: bool,
     /// A feature gets a weight row only when at least this many training examples have it.
     pub min_examples_per_feature: u32,
     pub seed: u64,
@@ -79,6 +85,7 @@ impl Default for IntentParams {
             keyword_weight: 0.5,
             message_weight: 2.0,
             phonetic: false,
+            phonetic_grams: true,
             min_examples_per_feature: MIN_EXAMPLES,
             seed: 0x5eed_0f1a_7e17,
         }
@@ -190,11 +197,27 @@ const UNIGRAM: u8 = 2;
 const BIGRAM: u8 = 3;
 const CONCEPT: u8 = 4;
 const PHONETIC: u8 = 5;
+const PHONETIC_GRAM: u8 = 6;
+
+/// Which optional views [`features`] adds (see [`IntentParams`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Views {
+    pub phonetic: bool,
+    pub phonetic_grams: bool,
+}
+
+impl IntentParams {
+    /// The optional feature views of these settings.
+    #[must_use]
+    pub fn views(&self) -> Views {
+        Views { phonetic: self.phonetic, phonetic_grams: self.phonetic_grams }
+    }
+}
 
 /// The hashed features of a text, each with its value, the vector scaled to unit length
 /// (sorted by hash, duplicates summed).
 #[must_use]
-pub fn features(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, phonetic: bool) -> Vec<(u64, f32)> {
+pub fn features(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, views: Views) -> Vec<(u64, f32)> {
     let mut words = fold_words(text);
     words.truncate(MAX_WORDS);
     let mut words = lexicon.expand(words);
@@ -216,8 +239,23 @@ pub fn features(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, phonetic
         }
         let stem = normalizer.stem(word);
         out.push((hash_bytes(UNIGRAM, &[stem.as_bytes()]), 1.0));
-        if phonetic {
-            out.push((hash_bytes(PHONETIC, &[phonetic_key(word).as_bytes()]), 1.0));
+        if views.phonetic || views.phonetic_grams {
+            let key = phonetic_key(word.get(..bytes.len()).unwrap_or(word));
+            if views.phonetic {
+                out.push((hash_bytes(PHONETIC, &[key.as_bytes()]), 1.0));
+            }
+            if views.phonetic_grams {
+                // The key is at most as long as the (bounded) word, ASCII except for '§'.
+                padded.clear();
+                padded.push(b' ');
+                padded.extend_from_slice(key.as_bytes());
+                padded.push(b' ');
+                for n in 2..=4 {
+                    for gram in padded.windows(n) {
+                        out.push((hash_bytes(PHONETIC_GRAM, &[gram]), 1.0));
+                    }
+                }
+            }
         }
         if !is_stop_word(word) {
             stems.push(stem);
@@ -260,8 +298,6 @@ struct TrainingRows {
     cells: Vec<(u32, f32)>,
     /// Each kept example's class and weight.
     labels: Vec<(usize, f32)>,
-    /// A hash of everything the model depends on (settings, classes, every example's features).
-    key: u64,
 }
 
 impl TrainingRows {
@@ -269,19 +305,17 @@ impl TrainingRows {
     /// are skipped (they still count in the key).
     fn new(lexicon: &Lexicon, classes: usize, examples: &[Example], params: &IntentParams) -> Self {
         let normalizer = Normalizer::new();
-        let mut key = hash_bytes(0, &[format!("{params:?}{classes}").as_bytes()]);
         let mut out = Self {
             rows: FeatureMap::default(),
             starts: vec![0],
             cells: Vec::new(),
             labels: Vec::with_capacity(examples.len()),
-            key: 0,
         };
         // Features too rare to generalise get no row (counted on a first pass: extraction is cheap).
         let mut counts = FeatureMap::default();
         if params.min_examples_per_feature > 1 {
             for x in examples.iter().filter(|x| (x.class as usize) < classes && x.weight > 0.0) {
-                for (h, _) in features(&x.text, lexicon, &normalizer, params.phonetic) {
+                for (h, _) in features(&x.text, lexicon, &normalizer, params.views()) {
                     *counts.entry(h).or_insert(0) += 1;
                 }
             }
@@ -290,11 +324,7 @@ impl TrainingRows {
             params.min_examples_per_feature <= 1 || counts.get(h).is_some_and(|&n| n >= params.min_examples_per_feature)
         };
         for x in examples {
-            let features = features(&x.text, lexicon, &normalizer, params.phonetic);
-            key = hash_bytes(0, &[&key.to_le_bytes(), &x.class.to_le_bytes(), &x.weight.to_le_bytes()]);
-            for (h, v) in &features {
-                key = hash_bytes(0, &[&key.to_le_bytes(), &h.to_le_bytes(), &v.to_le_bytes()]);
-            }
+            let features = features(&x.text, lexicon, &normalizer, params.views());
             let class = x.class as usize;
             if class >= classes || x.weight <= 0.0 {
                 continue;
@@ -306,7 +336,6 @@ impl TrainingRows {
             out.starts.push(out.cells.len());
             out.labels.push((class, x.weight));
         }
-        out.key = key;
         out
     }
 
@@ -316,10 +345,21 @@ impl TrainingRows {
     }
 }
 
+/// A hash of everything a trained model depends on: the settings, the number of classes, the
+/// lexicon's source and every example's text, class and weight (the feature extraction itself is
+/// code). Computed on the raw examples, so a cache hit costs no feature extraction.
+fn training_key(lexicon: &Lexicon, classes: usize, examples: &[Example], params: &IntentParams) -> u64 {
+    let mut key = hash_bytes(0, &[format!("{params:?}{classes}").as_bytes(), &lexicon.fingerprint().to_le_bytes()]);
+    for x in examples {
+        key = hash_bytes(0, &[&key.to_le_bytes(), x.text.as_bytes(), &x.class.to_le_bytes(), &x.weight.to_le_bytes()]);
+    }
+    key
+}
+
 /// A trained multinomial logistic regression over hashed features.
 pub struct IntentModel {
     classes: usize,
-    phonetic: bool,
+    views: Views,
     rows: FeatureMap,
     /// `rows.len() × classes`, row-major.
     weights: Vec<f32>,
@@ -423,7 +463,7 @@ impl IntentModel {
             *wc *= scale;
         }
         let TrainingRows { rows, .. } = data;
-        Self { classes, phonetic: params.phonetic, rows, weights, bias, normalizer }
+        Self { classes, views: params.views(), rows, weights, bias, normalizer }
     }
 
     /// The model of a content: trained on [`examples`], or taken from the process-wide cache when
@@ -436,16 +476,15 @@ impl IntentModel {
             return None;
         }
         let examples: Vec<Example> = examples(content, params).into_iter().map(|g| g.example).collect();
-        // The model depends only on the examples' features and the settings.
-        let data = TrainingRows::new(&content.lexicon, classes, &examples, params);
-        let key = data.key;
-        drop(examples);
+        let key = training_key(&content.lexicon, classes, &examples, params);
         // Held during training: index builds of the same content running at once (parallel
         // tests, a reload racing startup) wait for one training instead of each doing it.
         let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, model)) = cache.iter().find(|(k, _)| *k == key) {
             return Some(Arc::clone(model));
         }
+        let data = TrainingRows::new(&content.lexicon, classes, &examples, params);
+        drop(examples);
         let model = Arc::new(Self::train_rows(classes, data, params));
         if cache.len() >= CACHE_SIZE {
             cache.remove(0);
@@ -464,7 +503,7 @@ impl IntentModel {
     #[must_use]
     pub fn probabilities(&self, text: &str, lexicon: &Lexicon) -> Vec<f32> {
         let mut z = self.bias.clone();
-        for (h, v) in features(text, lexicon, &self.normalizer, self.phonetic) {
+        for (h, v) in features(text, lexicon, &self.normalizer, self.views) {
             if let Some(&f) = self.rows.get(&h) {
                 let row = &self.weights[f as usize * self.classes..(f as usize + 1) * self.classes];
                 for (zc, wc) in z.iter_mut().zip(row) {
@@ -491,21 +530,21 @@ mod tests {
 
     #[test]
     fn features_are_unit_length_and_bounded() {
-        let f = features("Comment créer ma boutique ?", &lexicon(), &Normalizer::new(), false);
+        let f = features("Comment créer ma boutique ?", &lexicon(), &Normalizer::new(), Views::default());
         let norm: f32 = f.iter().map(|x| x.1 * x.1).sum();
         assert!((norm - 1.0).abs() < 1e-4);
         let long = "boutique ".repeat(10_000);
-        let g = features(&long, &lexicon(), &Normalizer::new(), false);
+        let g = features(&long, &lexicon(), &Normalizer::new(), Views::default());
         assert!(g.len() < 40, "{}", g.len());
-        assert!(features("", &lexicon(), &Normalizer::new(), false).is_empty());
+        assert!(features("", &lexicon(), &Normalizer::new(), Views::default()).is_empty());
     }
 
     #[test]
     fn abbreviations_and_spelling_share_features() {
         let lex = lexicon();
         let n = Normalizer::new();
-        let a: Vec<u64> = features("cmt", &lex, &n, false).into_iter().map(|f| f.0).collect();
-        let b: Vec<u64> = features("comment", &lex, &n, false).into_iter().map(|f| f.0).collect();
+        let a: Vec<u64> = features("cmt", &lex, &n, Views::default()).into_iter().map(|f| f.0).collect();
+        let b: Vec<u64> = features("comment", &lex, &n, Views::default()).into_iter().map(|f| f.0).collect();
         assert_eq!(a, b);
     }
 

@@ -139,6 +139,8 @@ pub struct Lexicon {
     fillers: HashSet<String>,
     /// Stems of the `domain` words.
     domain: HashSet<String>,
+    /// A hash of the source text (0 for a lexicon built otherwise).
+    fingerprint: u64,
 }
 
 impl Lexicon {
@@ -148,7 +150,16 @@ impl Lexicon {
     /// TOML syntax or shape errors.
     pub fn from_toml_str(text: &str, normalizer: &Normalizer) -> Result<Self, toml::de::Error> {
         let file: LexiconFile = toml::from_str(text)?;
-        Ok(Self::compile(file, normalizer))
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(text, &mut hasher);
+        Ok(Self { fingerprint: std::hash::Hasher::finish(&hasher), ..Self::compile(file, normalizer) })
+    }
+
+    /// A hash of the source text the lexicon was compiled from: equal sources give equal
+    /// fingerprints (a key for caches of what is derived from the lexicon).
+    #[must_use]
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     fn compile(file: LexiconFile, normalizer: &Normalizer) -> Self {
