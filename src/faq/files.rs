@@ -37,6 +37,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("calibration/questions-round3.tsv", include_str!("../../faq/calibration/questions-round3.tsv")),
     ("calibration/questions-round4.tsv", include_str!("../../faq/calibration/questions-round4.tsv")),
     ("calibration/questions-round5.tsv", include_str!("../../faq/calibration/questions-round5.tsv")),
+    ("calibration/questions-round6.tsv", include_str!("../../faq/calibration/questions-round6.tsv")),
 ];
 
 /// Content files by relative path (`/` separated), in path order; files that could not be read are kept with
