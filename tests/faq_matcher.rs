@@ -90,7 +90,7 @@ fn calibration_questions_do_not_regress() {
     let cases: Vec<_> = round_files().iter().flat_map(|f| read_cases(f).unwrap()).collect();
     let report = evaluate(&index, &cases);
     let text = format!("{report:?}");
-    assert!(report.in_scope > 1300, "{text}");
+    assert!(report.in_scope > 1700, "{text}");
     assert!(report.direct >= 89.0, "{text}");
     assert!(report.resolved >= 96.0, "{text}");
     assert!(report.wrong <= 2.5, "{text}");
@@ -106,11 +106,11 @@ fn cross_validated_calibration_does_not_regress() {
     let cv = cross_validate(&index(), &CalibrationOptions::default());
     let r = cv.realistic;
     let text = format!("{cv:?}");
-    // 89.6 / 96.4 / 1.4, off-topic 4.2% answered and 19.8% shown when written (five rounds;
-    // lexical view alone: 79.5 / 90.4 / 1.6, 3.5%).
-    assert!(r.samples > 1300, "{text}");
-    assert!(r.direct >= 88.5, "{text}");
-    assert!(r.resolved >= 95.5, "{text}");
+    // 90.6 / 97.4 / 0.7, off-topic 3.6% answered and 18.9% shown when written (six rounds;
+    // lexical view alone: 78.9 / 91.5 / 1.4, 4.3%). The floors are issue 17's targets.
+    assert!(r.samples > 1700, "{text}");
+    assert!(r.direct >= 90.0, "{text}");
+    assert!(r.resolved >= 97.0, "{text}");
     assert!(r.wrong <= 2.0, "{text}");
     assert!(cv.off_topic_answered <= 5.0, "{text}");
     assert!(cv.off_topic_shown <= 25.0, "{text}");
@@ -189,6 +189,13 @@ fn component_table() {
             "shipped with phonetic keys instead of n-grams",
             CalibrationOptions {
                 intent: Some(IntentParams { phonetic: true, phonetic_grams: false, ..IntentParams::default() }),
+                ..shipped.clone()
+            },
+        ),
+        (
+            "shipped, a feature gets a row when 3 training examples have it",
+            CalibrationOptions {
+                intent: Some(IntentParams { min_examples_per_feature: 3, ..IntentParams::default() }),
                 ..shipped.clone()
             },
         ),

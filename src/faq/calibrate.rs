@@ -21,7 +21,8 @@
 //! intent model on messages it has not seen, not on its own training data.
 //!
 //! Then, for each candidate intent weight ([`Thresholds::intent_weight`]: the ranking score is
-//! `lexical + weight × intent probability`):
+//! `lexical + weight × intent probability`; the shipped options have one candidate, 0.5, see
+//! [`CalibrationOptions::intent_weights`]):
 //! 1. *The decision models* (see [`crate::faq::matcher`]): two logistic regressions over the
 //!    confidence features, fitted by Newton's method with an L2 penalty ([`L2`]) on all three
 //!    sources (left-out variants weighted [`LOO_WEIGHT`]): the *answer model* learns "the best

@@ -218,6 +218,24 @@ impl IntentParams {
 /// (sorted by hash, duplicates summed).
 #[must_use]
 pub fn features(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, views: Views) -> Vec<(u64, f32)> {
+    let mut out = feature_counts(text, lexicon, normalizer, views);
+    let norm = norm(&out);
+    if norm > 0.0 {
+        for f in &mut out {
+            f.1 /= norm;
+        }
+    }
+    out
+}
+
+/// Euclidean length of a feature vector.
+fn norm(features: &[(u64, f32)]) -> f32 {
+    features.iter().map(|f| f.1 * f.1).sum::<f32>().sqrt()
+}
+
+/// The hashed features of a text with how many times each occurs (sorted by hash), before
+/// [`features`] scales them to unit length.
+fn feature_counts(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, views: Views) -> Vec<(u64, f32)> {
     let mut words = fold_words(text);
     words.truncate(MAX_WORDS);
     let mut words = lexicon.expand(words);
@@ -278,44 +296,44 @@ pub fn features(text: &str, lexicon: &Lexicon, normalizer: &Normalizer, views: V
             false
         }
     });
-    let norm = out.iter().map(|f| f.1 * f.1).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        for f in &mut out {
-            f.1 /= norm;
-        }
-    }
     out
 }
 
 /// The training set in one flat buffer (compressed sparse rows): each example's hashed features
 /// are mapped to weight rows as they are extracted, so no per-example feature vector is kept and
-/// the peak memory of training is the weights plus this buffer.
+/// the peak memory of training is the weights plus this buffer. A cell is a weight row and a
+/// count (5 bytes, not the 8 of a row and an `f32`): its value, `count / norm`, is computed when
+/// the example is visited, exactly as [`features`] computes it.
 struct TrainingRows {
     /// Hashed feature → weight row.
     rows: FeatureMap,
-    /// `cells[starts[i]..starts[i + 1]]` are example `i`'s (row, value) pairs.
+    /// `cell_rows[starts[i]..starts[i + 1]]` (and the same span of `cell_counts`) are example
+    /// `i`'s cells.
     starts: Vec<usize>,
-    cells: Vec<(u32, f32)>,
-    /// Each kept example's class and weight.
-    labels: Vec<(usize, f32)>,
+    cell_rows: Vec<u32>,
+    cell_counts: Vec<u8>,
+    /// Each kept example's class, weight and norm (length of its count vector).
+    labels: Vec<(usize, f32, f32)>,
 }
 
 impl TrainingRows {
     /// Extracts the features of `examples`; examples outside `0..classes` or without weight
-    /// are skipped (they still count in the key).
+    /// are skipped.
     fn new(lexicon: &Lexicon, classes: usize, examples: &[Example], params: &IntentParams) -> Self {
         let normalizer = Normalizer::new();
         let mut out = Self {
             rows: FeatureMap::default(),
             starts: vec![0],
-            cells: Vec::new(),
+            cell_rows: Vec::new(),
+            cell_counts: Vec::new(),
             labels: Vec::with_capacity(examples.len()),
         };
+        let trained = |x: &&Example| (x.class as usize) < classes && x.weight > 0.0;
         // Features too rare to generalise get no row (counted on a first pass: extraction is cheap).
         let mut counts = FeatureMap::default();
         if params.min_examples_per_feature > 1 {
-            for x in examples.iter().filter(|x| (x.class as usize) < classes && x.weight > 0.0) {
-                for (h, _) in features(&x.text, lexicon, &normalizer, params.views()) {
+            for x in examples.iter().filter(trained) {
+                for (h, _) in feature_counts(&x.text, lexicon, &normalizer, params.views()) {
                     *counts.entry(h).or_insert(0) += 1;
                 }
             }
@@ -323,25 +341,37 @@ impl TrainingRows {
         let kept = |h: &u64| {
             params.min_examples_per_feature <= 1 || counts.get(h).is_some_and(|&n| n >= params.min_examples_per_feature)
         };
-        for x in examples {
-            let features = features(&x.text, lexicon, &normalizer, params.views());
-            let class = x.class as usize;
-            if class >= classes || x.weight <= 0.0 {
-                continue;
-            }
-            for (h, v) in features.into_iter().filter(|(h, _)| kept(h)) {
+        for x in examples.iter().filter(trained) {
+            let features = feature_counts(&x.text, lexicon, &normalizer, params.views());
+            let norm = norm(&features);
+            for (h, count) in features.into_iter().filter(|(h, _)| kept(h)) {
                 let next = out.rows.len() as u32;
-                out.cells.push((*out.rows.entry(h).or_insert(next), v));
+                let row = *out.rows.entry(h).or_insert(next);
+                // Counts are whole numbers; one above 255 (a word repeated many times) takes
+                // several cells.
+                let mut left = count as u32;
+                while left > 0 {
+                    let part = left.min(u32::from(u8::MAX));
+                    out.cell_rows.push(row);
+                    out.cell_counts.push(part as u8);
+                    left -= part;
+                }
             }
-            out.starts.push(out.cells.len());
-            out.labels.push((class, x.weight));
+            out.starts.push(out.cell_rows.len());
+            out.labels.push((x.class as usize, x.weight, norm));
         }
         out
     }
 
-    fn example(&self, i: usize) -> (&[(u32, f32)], usize, f32) {
-        let (class, weight) = self.labels[i];
-        (&self.cells[self.starts[i]..self.starts[i + 1]], class, weight)
+    /// Example `i`'s (row, value) cells written into `cells`, its class and its weight.
+    fn example(&self, i: usize, cells: &mut Vec<(u32, f32)>) -> (usize, f32) {
+        let (class, weight, norm) = self.labels[i];
+        let span = self.starts[i]..self.starts[i + 1];
+        cells.clear();
+        cells.extend(
+            self.cell_rows[span.clone()].iter().zip(&self.cell_counts[span]).map(|(&r, &c)| (r, f32::from(c) / norm)),
+        );
+        (class, weight)
     }
 }
 
@@ -419,13 +449,15 @@ impl IntentModel {
         let mut rng = Rng(params.seed | 1);
         let mut z = vec![0.0f32; classes];
         let mut active: Vec<(usize, f32)> = Vec::with_capacity(classes);
+        let mut cells: Vec<(u32, f32)> = Vec::new();
         for epoch in 0..params.epochs {
             for i in (1..order.len()).rev() {
                 order.swap(i, (rng.next() % (i as u64 + 1)) as usize);
             }
             let eta = params.learning_rate / (1.0 + epoch as f32);
             for &i in &order {
-                let (x, y, w) = data.example(i);
+                let (y, w) = data.example(i, &mut cells);
+                let x = cells.as_slice();
                 z.copy_from_slice(&bias);
                 for &(f, v) in x {
                     let row = &weights[f as usize * classes..(f as usize + 1) * classes];
