@@ -447,9 +447,15 @@ pub(crate) fn decide_on(scores: &Scores, c: Confidence, t: &Thresholds) -> Decis
     if scores.question.unknown_share + scores.question.answer_only_share >= 0.999 {
         return Decision::Fallback;
     }
-    if c.right >= t.answer {
+    // One word that several entries use in full and that the lexical view finds as close to
+    // each ("livraison ?", "prix ?") names a subject, not a question: which entry it means is a
+    // guess, so it gets suggestions at most. A word that is nearly a question of its own
+    // ("siret ?") is still answered.
+    let one_shared_word = scores.question.known_words_only == 1
+        && scores.ranked[1..].iter().any(|s| s.coverage >= 0.999 && s.closeness >= best.closeness - 0.1);
+    if c.right >= t.answer && !one_shared_word {
         Decision::Answer
-    } else if c.in_scope >= t.suggest {
+    } else if c.in_scope >= t.suggest || (one_shared_word && c.right >= t.answer) {
         let floor = best.score * t.suggest_ratio;
         Decision::Suggest(scores.ranked.iter().take(3).take_while(|s| s.score >= floor).count())
     } else {
