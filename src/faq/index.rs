@@ -205,9 +205,8 @@ pub(crate) struct QuestionWeight {
     pub unknown_share: f32,
     pub corrected_share: f32,
     pub answer_only_share: f32,
-    /// Number of informative words (word groups) the index knows, when the question has no
-    /// unknown word; 0 otherwise.
-    pub known_words_only: usize,
+    /// The message is one word, and the index knows it (set by the matcher, which sees the text).
+    pub bare_word: bool,
 }
 
 /// A scored entry.
@@ -896,7 +895,7 @@ impl FaqIndex {
             unknown_share: unknown / total,
             corrected_share: share(&|t| t.1 < 1.0),
             answer_only_share: share(&|t| self.answer_only[t.0 as usize]),
-            known_words_only: if unknown > 0.0 { 0 } else { groups.len() },
+            bare_word: false,
         }
     }
 

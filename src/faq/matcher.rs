@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::faq::index::{Analysis, FaqIndex, QueryTerm, QuestionWeight, Scored};
 pub use crate::faq::lexicon::SmalltalkKind;
+use crate::faq::normalize::fold_words;
 
 /// Number of confidence features read from the lexical ranking (see [`Scores::features`]).
 pub const LEXICAL_FEATURES: usize = 13;
@@ -304,7 +305,7 @@ impl FaqIndex {
             Analysis::Empty => Match { outcome: Outcome::Empty, best: None },
             Analysis::Smalltalk(kind) => Match { outcome: Outcome::Smalltalk(kind), best: None },
             Analysis::Terms { terms, unknown } => {
-                let lexical = self.score_terms(&terms, unknown, excluded_text);
+                let lexical = self.score_terms(question, &terms, unknown, excluded_text);
                 self.decide(&self.with_intent(&lexical, question, thresholds), thresholds)
             }
         }
@@ -321,7 +322,7 @@ impl FaqIndex {
     /// messages.
     pub(crate) fn lexical_scores(&self, question: &str, excluded_text: Option<u32>) -> Option<Scores> {
         match self.analyze(question, excluded_text) {
-            Analysis::Terms { terms, unknown } => Some(self.score_terms(&terms, unknown, excluded_text)),
+            Analysis::Terms { terms, unknown } => Some(self.score_terms(question, &terms, unknown, excluded_text)),
             _ => None,
         }
     }
@@ -333,13 +334,15 @@ impl FaqIndex {
         Some(self.with_intent(&lexical, question, &self.content.thresholds))
     }
 
-    fn score_terms(&self, terms: &[QueryTerm], unknown: f32, excluded_text: Option<u32>) -> Scores {
+    fn score_terms(&self, question: &str, terms: &[QueryTerm], unknown: f32, excluded_text: Option<u32>) -> Scores {
         let groups = self.groups(terms);
+        let bare_word =
+            unknown <= 0.0 && groups.len() == 1 && fold_words(crate::faq::index::capped(question)).len() == 1;
         Scores {
             ranked: self.rank(terms, &groups, unknown, RANK_LIMIT, excluded_text),
             intent: Vec::new(),
             out_of_scope: 0.0,
-            question: self.question_weight(terms, &groups, unknown),
+            question: QuestionWeight { bare_word, ..self.question_weight(terms, &groups, unknown) },
         }
     }
 
@@ -451,7 +454,7 @@ pub(crate) fn decide_on(scores: &Scores, c: Confidence, t: &Thresholds) -> Decis
     // each ("livraison ?", "prix ?") names a subject, not a question: which entry it means is a
     // guess, so it gets suggestions at most. A word that is nearly a question of its own
     // ("siret ?") is still answered.
-    let one_shared_word = scores.question.known_words_only == 1
+    let one_shared_word = scores.question.bare_word
         && scores.ranked[1..].iter().any(|s| s.coverage >= 0.999 && s.closeness >= best.closeness - 0.1);
     if c.right >= t.answer && !one_shared_word {
         Decision::Answer
